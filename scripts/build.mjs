@@ -1,0 +1,30 @@
+// Builds the ESM library (dependencies external), the script-tag IIFE (everything bundled,
+// global `OtelRum`) and the type declarations.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const external = Object.keys(pkg.dependencies ?? {});
+
+rmSync('dist', { recursive: true, force: true });
+const common = { bundle: true, target: 'es2020', sourcemap: true, logLevel: 'warning' };
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ['src/index.ts'],
+    format: 'esm',
+    outfile: 'dist/index.js',
+    external,
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/iife.ts'],
+    format: 'iife',
+    globalName: 'OtelRum',
+    outfile: 'dist/otel-rum.iife.js',
+    minify: true,
+    legalComments: 'none',
+  }),
+]);
+execFileSync('npx', ['tsc', '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' });

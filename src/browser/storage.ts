@@ -1,0 +1,69 @@
+/**
+ * Key-value storage with fallbacks: the requested Web Storage, else memory. A storage that is
+ * missing, full or throwing (Safari private mode, disabled cookies, sandboxed iframes) never
+ * breaks the SDK: reads return null and writes fall back to memory.
+ */
+export type StorageKind = 'localStorage' | 'sessionStorage' | 'memory';
+
+export interface KeyValueStore {
+  readonly kind: StorageKind;
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+}
+
+export function memoryStore(): KeyValueStore {
+  const map = new Map<string, string>();
+  return {
+    kind: 'memory',
+    get: (k) => map.get(k) ?? null,
+    set: (k, v) => void map.set(k, v),
+    remove: (k) => void map.delete(k),
+  };
+}
+
+function webStorage(kind: 'localStorage' | 'sessionStorage'): Storage | undefined {
+  try {
+    const storage = (globalThis as unknown as Record<string, Storage | undefined>)[kind];
+    if (!storage) return undefined;
+    const probe = '__otel_rum_probe__';
+    storage.setItem(probe, probe);
+    storage.removeItem(probe);
+    return storage;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createStore(kind: StorageKind): KeyValueStore {
+  const storage = kind === 'memory' ? undefined : webStorage(kind);
+  const memory = memoryStore();
+  if (!storage) return memory;
+  return {
+    kind,
+    get(key) {
+      try {
+        return storage.getItem(key) ?? memory.get(key);
+      } catch {
+        return memory.get(key);
+      }
+    },
+    set(key, value) {
+      try {
+        storage.setItem(key, value);
+        memory.remove(key);
+      } catch {
+        // quota exceeded or storage revoked: keep the value for this page at least
+        memory.set(key, value);
+      }
+    },
+    remove(key) {
+      memory.remove(key);
+      try {
+        storage.removeItem(key);
+      } catch {
+        // nothing stored there, nothing to do
+      }
+    },
+  };
+}

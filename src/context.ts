@@ -1,0 +1,115 @@
+import {
+  context as otelContext,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type SpanOptions,
+  type TimeInput,
+  type Tracer,
+} from '@opentelemetry/api';
+import type { ResolvedConfig } from './config';
+import { compileRoutes, routeTemplate } from './routes';
+import { scrubUrl } from './privacy/url';
+import { safely } from './guard';
+import { randomHex } from './session/sampling';
+import { currentUrl } from './browser/dom';
+import type { SessionManager } from './session/session';
+import { ATTR_PAGE_ROUTE, ATTR_PAGE_URL, ATTR_PAGE_VIEW_ID } from './semconv';
+
+/** One page view: a document load, a back/forward cache restore or an SPA route change. */
+export interface PageView {
+  id: string;
+  /** Scrubbed URL. */
+  url: string;
+  route: string;
+  /** Context carrying the page view's span, parent of what happens during the view. */
+  parent?: Context;
+}
+
+/** What every instrumentation gets: configuration, the tracer and the page's state. */
+export interface RumContext {
+  readonly config: ResolvedConfig;
+  readonly tracer: Tracer;
+  readonly session: SessionManager;
+  /** The page view the document was loaded (or restored) as. */
+  documentView: PageView;
+  /** The page view the user is on now (differs after SPA route changes). */
+  currentView: PageView;
+  /** Rating of the document's LCP once known, for custom events. */
+  lcpRating?: string;
+  /** Default scrubbing, then the user's `scrubUrl` hook. */
+  scrub(url: string): string;
+  route(url: string): string;
+  newPageView(url: string): PageView;
+  /** The active context without any span: parent of a new trace. */
+  rootContext(): Context;
+  /** Starts a span whose parent is the given page view (or no parent). */
+  startSpan(name: string, attributes: Attributes, options?: RumSpanOptions): Span;
+}
+
+export interface RumSpanOptions {
+  startTime?: TimeInput;
+  view?: PageView;
+  /** Root span of a new trace (default: child of the view's span when it has one). */
+  root?: boolean;
+  kind?: SpanOptions['kind'];
+}
+
+export function createRumContext(
+  config: ResolvedConfig,
+  tracer: Tracer,
+  session: SessionManager,
+): RumContext {
+  const routes = compileRoutes(config.routes);
+  const scrub = (url: string): string => {
+    const base = currentUrl() || undefined;
+    const scrubbed = scrubUrl(url, config.allowedQueryParams, base);
+    if (!config.scrubUrl) return scrubbed;
+    const custom = safely(() => config.scrubUrl!(scrubbed));
+    return typeof custom === 'string' ? custom : scrubbed;
+  };
+  const route = (url: string): string => {
+    try {
+      return routeTemplate(new URL(url, currentUrl() || undefined).pathname, routes);
+    } catch {
+      return '/';
+    }
+  };
+  const newPageView = (url: string): PageView => ({
+    id: randomHex(8),
+    url: scrub(url),
+    route: route(url),
+  });
+  const first = newPageView(currentUrl());
+  const ctx: RumContext = {
+    config,
+    tracer,
+    session,
+    documentView: first,
+    currentView: first,
+    scrub,
+    route,
+    newPageView,
+    rootContext: () => trace.deleteSpan(otelContext.active()),
+    startSpan(name, attributes, options = {}) {
+      const view = options.view ?? ctx.currentView;
+      const parent = options.root ? ctx.rootContext() : (view.parent ?? otelContext.active());
+      return tracer.startSpan(
+        name,
+        {
+          kind: options.kind,
+          startTime: options.startTime,
+          attributes: {
+            [ATTR_PAGE_VIEW_ID]: view.id,
+            [ATTR_PAGE_URL]: view.url,
+            [ATTR_PAGE_ROUTE]: view.route,
+            ...attributes,
+          },
+        },
+        parent,
+      );
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,2 @@
+// Script-tag entry: `OtelRum.initRum({...})`.
+export { initRum, VERSION } from './index';

@@ -1,0 +1,54 @@
+import { trace } from '@opentelemetry/api';
+import type { RumContext } from '../context';
+import { currentUrl, listen } from '../browser/dom';
+import { patchHistory } from '../browser/history';
+import { afterNextPaint } from '../browser/timing';
+import { guard } from '../guard';
+import * as S from '../semconv';
+
+/** Path plus hash-router path (`#/cart`), the part of a URL that makes a page. */
+function pagePath(href: string): string {
+  try {
+    const url = new URL(href);
+    return url.pathname + (url.hash.startsWith('#/') ? url.hash : '');
+  } catch {
+    return href;
+  }
+}
+
+/**
+ * One `route_change` span per SPA navigation (History API, `popstate`, hash routes). Each starts a
+ * new page view and a new trace; it ends after the next paint, so its duration is how long the
+ * route took to render.
+ */
+export function trackRouteChanges(ctx: RumContext): { stop(): void } {
+  let lastPath = pagePath(currentUrl());
+
+  const onChange = guard(() => {
+    const href = currentUrl();
+    const path = pagePath(href);
+    if (path === lastPath) return;
+    lastPath = path;
+    const from = ctx.currentView;
+    const view = ctx.newPageView(href);
+    const span = ctx.startSpan(
+      S.SPAN_ROUTE_CHANGE,
+      { [S.ATTR_ROUTE_FROM]: from.route },
+      { view, root: true },
+    );
+    view.parent = trace.setSpan(ctx.rootContext(), span);
+    ctx.currentView = view;
+    afterNextPaint(guard(() => span.end()));
+  });
+
+  const unpatch = patchHistory(onChange);
+  const stopPop = listen(window, 'popstate', onChange);
+  const stopHash = listen(window, 'hashchange', onChange);
+  return {
+    stop() {
+      unpatch();
+      stopPop();
+      stopHash();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { redactText } from './patterns';
+
+/**
+ * Default URL scrubbing: query values dropped except allowed parameters, fragment dropped,
+ * secrets and long identifiers in the path redacted. Returns '' for input that is not a URL.
+ */
+export function scrubUrl(
+  raw: string,
+  allowedQueryParams: readonly string[] = [],
+  base?: string,
+): string {
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    return redactText(raw.split(/[?#]/)[0] ?? '');
+  }
+  if (url.protocol === 'data:' || url.protocol === 'blob:') return `${url.protocol}[redacted]`;
+  const path = url.pathname
+    .split('/')
+    .map((segment) => {
+      let decoded = segment;
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        // keep it encoded
+      }
+      const redacted = redactText(decoded);
+      return redacted === decoded ? segment : redacted;
+    })
+    .join('/');
+  let query = '';
+  const params: string[] = [];
+  url.searchParams.forEach((value, key) => {
+    const kept = allowedQueryParams.includes(key) ? redactText(value) : '*';
+    params.push(`${encodeURIComponent(key)}=${kept === '*' ? '*' : encodeURIComponent(kept)}`);
+  });
+  if (params.length) query = `?${params.join('&')}`;
+  return `${url.protocol}//${url.host}${path}${query}`;
+}

@@ -1,0 +1,217 @@
+import type { Attributes } from '@opentelemetry/api';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import { networkAttributes, resourceAttributes, staticSpanAttributes } from './attributes';
+import { hasWindow, listen, type Stop } from './browser/dom';
+import { createStore, memoryStore, type KeyValueStore } from './browser/storage';
+import { resolveConfig, type ResolvedConfig } from './config';
+import { createRumContext } from './context';
+import { guard, safely, setDebug, warn } from './guard';
+import { trackCustomEvents } from './instrumentations/custom-events';
+import { trackRouteChanges } from './instrumentations/navigation';
+import { trackPageLoads } from './instrumentations/page-load';
+import { trackWebVitals } from './instrumentations/web-vitals';
+import * as S from './semconv';
+import { createSessionManager, SESSION_STORAGE_KEY, type Session } from './session/session';
+import { createExporter } from './transport/exporter';
+import { createRumSpanProcessor } from './transport/processor';
+import type { Consent, Rum, RumAttributes, RumOptions, RumUser } from './types';
+import { VERSION } from './version';
+
+const INSTANCE_KEY = Symbol.for('otel-rum.instance');
+/** Real user input: the only thing that keeps a session alive (our own telemetry does not). */
+const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'scroll', 'touchstart', 'wheel'] as const;
+
+const noop: Rum = {
+  setUser() {},
+  clearUser() {},
+  trackEvent() {},
+  recordError() {},
+  setConsent() {},
+  getSessionId: () => '',
+  flush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
+/** Storage that stays in memory until consent is granted, then moves to the configured kind. */
+function consentAwareStore(config: ResolvedConfig): KeyValueStore & { upgrade(): void } {
+  let backing = config.consent === 'granted' ? createStore(config.session.storage) : memoryStore();
+  return {
+    get kind() {
+      return backing.kind;
+    },
+    get: (k) => backing.get(k),
+    set: (k, v) => backing.set(k, v),
+    remove: (k) => backing.remove(k),
+    upgrade() {
+      const value = backing.get(SESSION_STORAGE_KEY);
+      backing = createStore(config.session.storage);
+      if (value) backing.set(SESSION_STORAGE_KEY, value);
+    },
+  };
+}
+
+function start(config: ResolvedConfig): Rum {
+  setDebug(config.debug);
+  let user: RumUser | undefined;
+  let consent: Consent = config.consent;
+  let tracking: { stop(): void }[] = [];
+
+  const store = consentAwareStore(config);
+  const session = createSessionManager({
+    store,
+    inactivityTimeoutMs: config.session.inactivityTimeoutMs,
+    maxDurationMs: config.session.maxDurationMs,
+    sampleRate: config.sessionSampleRate,
+    alwaysSample: config.alwaysSample,
+    // Runs on the first `current()`, which comes after the tracer below exists.
+    onNewSession: (s) => onNewSession(s),
+  });
+
+  const staticAttrs = staticSpanAttributes();
+  const spanAttributes = (): Attributes => {
+    const s = session.current();
+    return {
+      ...config.attributes,
+      ...staticAttrs,
+      ...networkAttributes(),
+      [S.ATTR_SESSION_ID]: s.id,
+      ...(s.previousId ? { [S.ATTR_SESSION_PREVIOUS_ID]: s.previousId } : {}),
+      ...(user ? { [S.ATTR_USER_ID]: user.id } : {}),
+    };
+  };
+  // Unsampled sessions get non-recording spans: no attributes, no processing, nothing exported.
+  const sampler: Sampler = {
+    shouldSample: () => ({
+      decision: session.current().sampled
+        ? SamplingDecision.RECORD_AND_SAMPLED
+        : SamplingDecision.NOT_RECORD,
+    }),
+    toString: () => 'RumSessionSampler',
+  };
+  const exporter = createExporter(config.endpoint, config.headers, consent);
+  const processor = createRumSpanProcessor({
+    exporter,
+    flushIntervalMs: config.flushIntervalMs,
+    spanAttributes,
+    beforeSend: config.beforeSend,
+  });
+  const provider = new WebTracerProvider({
+    resource: defaultResource().merge(resourceFromAttributes(resourceAttributes(config))),
+    sampler,
+    spanProcessors: [processor],
+  });
+  const tracer = provider.getTracer('otel-rum', VERSION);
+  const ctx = createRumContext(config, tracer, session);
+
+  const flush = (): Promise<void> => processor.forceFlush().catch(() => undefined);
+
+  function onNewSession(s: Session): void {
+    if (!s.sampled) return;
+    tracer.startSpan(S.SPAN_SESSION_START, { startTime: s.startedAt }).end();
+    startTracking();
+  }
+  function startTracking(): void {
+    if (tracking.length || consent === 'denied') return;
+    const on = config.instrumentations;
+    tracking = [
+      on.pageLoad && trackPageLoads(ctx),
+      on.webVitals && trackWebVitals(ctx),
+      on.navigation && trackRouteChanges(ctx),
+    ].filter((t): t is { stop(): void } => !!t);
+  }
+  const stopTracking = (): void => {
+    tracking.forEach((t) => safely(() => t.stop()));
+    tracking = [];
+  };
+
+  const listeners: Stop[] = ACTIVITY_EVENTS.map((type) =>
+    listen(window, type, (event) => {
+      if (event.isTrusted) session.touch();
+    }),
+  );
+  // Bubble phase on window: runs after web-vitals' capture listeners have reported final values.
+  const onHidden = (): void => {
+    if (document.visibilityState === 'hidden') void flush();
+  };
+  listeners.push(listen(window, 'visibilitychange', onHidden, { capture: false }));
+  listeners.push(listen(window, 'pagehide', () => void flush(), { capture: false }));
+
+  if (consent !== 'denied' && session.current().sampled) startTracking();
+  const events = trackCustomEvents(ctx);
+
+  let shutDown = false;
+  return {
+    setUser: guard((next: RumUser) => {
+      if (!next || typeof next.id !== 'string' || !next.id) {
+        warn('setUser() needs { id: string }');
+        return;
+      }
+      user = { id: next.id };
+    }),
+    clearUser: guard(() => {
+      user = undefined;
+    }),
+    trackEvent: guard((name: string, attributes?: RumAttributes) => {
+      if (!shutDown && consent !== 'denied') events.trackEvent(name, attributes);
+    }),
+    recordError: guard((error: unknown, attributes?: RumAttributes) => {
+      if (!shutDown && consent !== 'denied') events.recordError(error, attributes);
+    }),
+    setConsent: guard((next: Consent) => {
+      if (next !== 'granted' && next !== 'pending' && next !== 'denied') {
+        warn(`setConsent() takes 'granted', 'pending' or 'denied', not ${String(next)}`);
+        return;
+      }
+      consent = next;
+      exporter.setConsent(next);
+      if (next === 'granted') {
+        store.upgrade();
+        if (session.current().sampled) startTracking();
+      } else if (next === 'denied') {
+        stopTracking();
+        session.clear();
+      }
+    }),
+    getSessionId: () => safely(() => session.current().id) ?? '',
+    flush: () => flush(),
+    shutdown: async () => {
+      if (shutDown) return;
+      shutDown = true;
+      stopTracking();
+      listeners.forEach((stop) => stop());
+      await flush();
+      await provider.shutdown().catch(() => undefined);
+      delete (globalThis as Record<symbol, unknown>)[INSTANCE_KEY];
+    },
+  };
+}
+
+/**
+ * Starts Real User Monitoring. Never throws: invalid options log one warning naming the option
+ * and return an instance that does nothing. A second call returns the first instance.
+ */
+export function initRum(options: RumOptions): Rum {
+  try {
+    const g = globalThis as Record<symbol, Rum | undefined>;
+    const existing = g[INSTANCE_KEY];
+    if (existing) {
+      warn('initRum() was called more than once; the first instance is returned');
+      return existing;
+    }
+    if (!hasWindow()) return noop;
+    const result = resolveConfig(options, location.origin);
+    result.warnings.forEach(warn);
+    if (!result.ok) {
+      warn(`${result.error}; RUM is off`);
+      return noop;
+    }
+    const rum = start(result.config);
+    g[INSTANCE_KEY] = rum;
+    return rum;
+  } catch (error) {
+    warn(`could not start: ${String(error)}`);
+    return noop;
+  }
+}

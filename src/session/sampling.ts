@@ -1,0 +1,29 @@
+/**
+ * One sampling decision per session, derived from the session id alone, so every tab and every
+ * span of a session agrees without coordination (and a backend can recompute it).
+ */
+export function sessionHash(sessionId: string): number {
+  // FNV-1a, 32 bit: small, fast, and uniform enough for a rate decision.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < sessionId.length; i++) {
+    hash ^= sessionId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) / 0x100000000;
+}
+
+export function isSampled(sessionId: string, rate: number): boolean {
+  if (rate >= 1) return true;
+  if (rate <= 0) return false;
+  return sessionHash(sessionId) < rate;
+}
+
+export function randomHex(bytes: number): string {
+  const data = new Uint8Array(bytes);
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  if (c?.getRandomValues) c.getRandomValues(data);
+  else for (let i = 0; i < bytes; i++) data[i] = Math.floor(Math.random() * 256);
+  let out = '';
+  for (const b of data) out += b.toString(16).padStart(2, '0');
+  return out;
+}

@@ -1,0 +1,53 @@
+import type { Attributes, Context } from '@opentelemetry/api';
+import type {
+  ReadableSpan,
+  Span,
+  SpanExporter,
+  SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { safely } from '../guard';
+import type { RumSpanData } from '../types';
+
+export interface RumSpanProcessorOptions {
+  exporter: SpanExporter;
+  flushIntervalMs: number;
+  /** Attributes that depend on the moment (session, user, network), added when a span starts. */
+  spanAttributes: () => Attributes;
+  beforeSend?: (span: RumSpanData) => boolean | void;
+}
+
+/**
+ * Adds per-span attributes at start (without overriding what the instrumentation set), runs the
+ * user's `beforeSend` at end (which may drop the span), then batches for export.
+ */
+export function createRumSpanProcessor(options: RumSpanProcessorOptions): SpanProcessor {
+  const batch = new BatchSpanProcessor(options.exporter, {
+    scheduledDelayMillis: options.flushIntervalMs,
+    maxExportBatchSize: 200,
+    maxQueueSize: 2_000,
+  });
+  return {
+    onStart(span: Span, _parent: Context) {
+      safely(() => {
+        const attrs = options.spanAttributes();
+        for (const key in attrs) {
+          if (span.attributes[key] === undefined) span.setAttribute(key, attrs[key]!);
+        }
+      });
+    },
+    onEnd(span: ReadableSpan) {
+      if (options.beforeSend) {
+        const data: RumSpanData = {
+          name: span.name,
+          attributes: span.attributes as Record<string, unknown>,
+        };
+        const keep = safely(() => options.beforeSend!(data));
+        if (keep === false) return;
+      }
+      batch.onEnd(span);
+    },
+    forceFlush: () => batch.forceFlush(),
+    shutdown: () => batch.shutdown(),
+  };
+}

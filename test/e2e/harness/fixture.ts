@@ -1,0 +1,58 @@
+import type { Page } from 'playwright-core';
+import { launchChromium, type LaunchedBrowser } from './browser';
+import { startPageServer, type PageServer } from './server';
+import { startReceiver, type ReceivedSpan, type Receiver } from './receiver';
+
+export interface E2E {
+  browser: LaunchedBrowser;
+  receiver: Receiver;
+  pages: PageServer;
+  close(): Promise<void>;
+}
+
+/** Chromium + a test OTLP receiver + the page server, all on 127.0.0.1. */
+export async function startE2E(): Promise<E2E> {
+  const receiver = await startReceiver();
+  const pages = await startPageServer(receiver.url);
+  const browser = await launchChromium();
+  return {
+    browser,
+    receiver,
+    pages,
+    async close() {
+      await browser.close();
+      await pages.close();
+      await receiver.close();
+    },
+  };
+}
+
+/** Makes the page believe it was hidden, as web-vitals' own tests do, so final values report. */
+export async function hidePage(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+}
+
+export async function showPage(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+    Object.defineProperty(document, 'hidden', { value: false, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+}
+
+export const vital = (spans: ReceivedSpan[], name: string, sessionId?: string): ReceivedSpan[] =>
+  spans.filter(
+    (s) =>
+      s.name === 'web_vital' &&
+      s.attributes['browser.web_vital.name'] === name &&
+      (sessionId === undefined || s.attributes['session.id'] === sessionId),
+  );
+
+export const named = (spans: ReceivedSpan[], name: string, sessionId?: string): ReceivedSpan[] =>
+  spans.filter(
+    (s) => s.name === name && (sessionId === undefined || s.attributes['session.id'] === sessionId),
+  );

@@ -1,0 +1,93 @@
+import { createServer, type Server } from 'node:http';
+import { readFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { deflateSync, crc32 } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..', '..');
+const pagesDir = join(here, '..', 'pages');
+
+export interface PageServer {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A PNG of random pixels. Chromium leaves low-entropy images (a flat colour) out of LCP, so the
+ * test image must carry real information.
+ */
+function noisePng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  const rows: Buffer[] = [];
+  for (let y = 0; y < height; y++)
+    rows.push(Buffer.concat([Buffer.from([0]), randomBytes(width * 3)]));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+const HERO_PNG = noisePng(400, 200);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Serves the built SDK and the test pages on 127.0.0.1. Pages are HTML templates: `__ENDPOINT__`
+ * becomes the OTLP receiver's URL. `?ttfbDelay=ms` delays the document response; `/hero.png?delay=`
+ * delays an image (for LCP); any path under `/spa/` serves `spa.html` (client-side routes).
+ */
+export async function startPageServer(endpoint: string): Promise<PageServer> {
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const delay = Number(url.searchParams.get('delay') ?? url.searchParams.get('ttfbDelay') ?? 0);
+    if (url.pathname === '/otel-rum.iife.js') {
+      const file = join(root, 'dist', 'otel-rum.iife.js');
+      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(file));
+      return;
+    }
+    if (url.pathname === '/hero.png') {
+      await sleep(delay);
+      res
+        .writeHead(200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' })
+        .end(HERO_PNG);
+      return;
+    }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    const name = url.pathname.startsWith('/spa/')
+      ? 'spa'
+      : url.pathname.replace(/^\/(pages\/)?|\.html$/g, '');
+    const file = join(pagesDir, `${name || 'index'}.html`);
+    if (!existsSync(file)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    await sleep(delay);
+    const html = readFileSync(file, 'utf8').replaceAll('__ENDPOINT__', endpoint);
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
