@@ -40,6 +40,9 @@ function collapseSegment(segment: string): string {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)) return ':id';
   if (/^[0-9a-f]{8,}$/i.test(s) && /\d/.test(s)) return ':id';
   if (s.includes('@')) return ':id';
+  // Two or more digits mixed in (sku-12345, a1b2c3) mark an identifier; API versions (v2, v1.10)
+  // and words with one digit (mp3, 2fa) stay.
+  if ((s.match(/\d/g)?.length ?? 0) >= 2 && !/^v\d+(\.\d+)*$/i.test(s)) return ':id';
   // mixed letters and digits of some length (slugs with ids, base64, tokens)
   if (s.length >= 16 && /\d/.test(s) && /^[A-Za-z0-9_=+.-]+$/.test(s) && !/^[a-z-]+$/.test(s)) {
     return ':id';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hidePage, named, startE2E, vital, type E2E } from './harness/fixture';
+import { named, startE2E, vital, type E2E } from './harness/fixture';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -27,7 +27,9 @@ describe('web vitals and page load in Chromium', () => {
     await page.waitForTimeout(1_200);
     const measured = await page.evaluate(() => (window as any).__measured);
     const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
-    await hidePage(page);
+    // Leave the page for real: the browser fires a trusted visibilitychange (hidden) and pagehide,
+    // web-vitals finalises, and the SDK must get the spans out with keepalive as the page unloads.
+    await page.goto(`${e2e.pages.url}/pages/bare.html`);
 
     const spans = await e2e.receiver.waitFor(
       (s) =>

@@ -23,13 +23,15 @@ export interface LaunchedBrowser {
  * Debian's Chromium, headless. Playwright gives every launch a fresh temporary profile (the
  * user-data-dir), removed on close. Never downloads a browser.
  */
-export async function launchChromium(): Promise<LaunchedBrowser> {
+export async function launchChromium(options: { bfcache?: boolean } = {}): Promise<LaunchedBrowser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium`);
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
+    // Playwright turns the back/forward cache off by default; real users have it.
+    ignoreDefaultArgs: options.bfcache ? ['--disable-back-forward-cache'] : [],
   });
   return {
     browser,

@@ -11,10 +11,10 @@ export interface E2E {
 }
 
 /** Chromium + a test OTLP receiver + the page server, all on 127.0.0.1. */
-export async function startE2E(): Promise<E2E> {
+export async function startE2E(options: { bfcache?: boolean } = {}): Promise<E2E> {
   const receiver = await startReceiver();
   const pages = await startPageServer(receiver.url);
-  const browser = await launchChromium();
+  const browser = await launchChromium(options);
   return {
     browser,
     receiver,
