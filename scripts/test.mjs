@@ -1,0 +1,32 @@
+// `npm test`: everything CI checks, in order, stopping at the first failure.
+// build -> types -> lint -> bundle budget -> collector/Prometheus config checks -> vitest
+// (unit, end-to-end in Chromium, pipeline with the real collector, Prometheus and Tempo).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const steps = [
+  ['build', 'node', ['scripts/build.mjs']],
+  ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['typecheck tests', 'npx', ['tsc', '-p', 'tsconfig.test.json', '--noEmit']],
+  ['lint', 'npx', ['eslint', '.']],
+  ['format', 'npx', ['prettier', '--check', '.']],
+  ['bundle budget', 'node', ['scripts/size.mjs']],
+];
+if (existsSync('scripts/collector/build.sh')) {
+  steps.push(['collector build (cached)', 'bash', ['scripts/collector/build.sh']]);
+}
+if (existsSync('scripts/collector/check.sh')) {
+  steps.push(['collector and Prometheus config checks', 'bash', ['scripts/collector/check.sh']]);
+}
+steps.push(['vitest', 'npx', ['vitest', 'run', ...process.argv.slice(2)]]);
+
+for (const [name, cmd, args] of steps) {
+  console.log(`\n=== ${name}`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`\n=== FAILED: ${name} (exit ${r.status ?? r.signal})`);
+    process.exit(r.status || 1);
+  }
+  console.log(`=== ${name}: ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
