@@ -8,7 +8,9 @@ import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from 'web-vitals/attr
 export function init(endpoint: string): void {
   const provider = new WebTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'bare' }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }))],
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` })),
+    ],
   });
   const tracer = provider.getTracer('bare');
   const report = (m: Metric) =>

@@ -40,7 +40,10 @@ if (!existsSync('dist/otel-rum.iife.js')) {
 }
 const candidates = {
   'otel-rum (ours)': 'dist/otel-rum.iife.js',
-  'bare OTel web + OTLP + web-vitals': await bundle('bare', "export { init } from './bench/bare-otel';"),
+  'bare OTel web + OTLP + web-vitals': await bundle(
+    'bare',
+    "export { init } from './bench/bare-otel';",
+  ),
   'web-vitals attribution alone': await bundle(
     'vitals',
     "import { onCLS, onINP, onLCP, onFCP, onTTFB } from 'web-vitals/attribution'; export function init() { const r = () => {}; onLCP(r); onINP(r); onCLS(r); onFCP(r); onTTFB(r); }",
@@ -65,7 +68,9 @@ const inits = {
 const server = createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/lib.js') {
-    res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(candidates[url.searchParams.get('c')]));
+    res
+      .writeHead(200, { 'content-type': 'text/javascript' })
+      .end(readFileSync(candidates[url.searchParams.get('c')]));
     return;
   }
   if (url.pathname === '/v1/traces') {
@@ -87,8 +92,16 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`\n## Main-thread time in Chromium (median of ${LOADS} fresh loads, ms)\n`);
@@ -112,7 +125,9 @@ for (const name of Object.keys(inits)) {
 const oursTotal = results['otel-rum (ours)'].evaluate + results['otel-rum (ours)'].init;
 for (const [name, r] of Object.entries(results)) {
   const total = r.evaluate + r.init;
-  console.log(`| ${name} | ${r.evaluate.toFixed(1)} | ${r.init.toFixed(1)} | ${total.toFixed(1)} | ${(total / oursTotal).toFixed(2)}x |`);
+  console.log(
+    `| ${name} | ${r.evaluate.toFixed(1)} | ${r.init.toFixed(1)} | ${total.toFixed(1)} | ${(total / oursTotal).toFixed(2)}x |`,
+  );
 }
 await browser.close();
 server.close();

@@ -19,6 +19,13 @@ await Promise.all([
   }),
   build({
     ...common,
+    entryPoints: ['src/react/index.ts'],
+    format: 'esm',
+    outfile: 'dist/react.js',
+    external: ['react'],
+  }),
+  build({
+    ...common,
     entryPoints: ['src/iife.ts'],
     format: 'iife',
     globalName: 'OtelRum',

@@ -19,7 +19,9 @@ export function checkBudgets() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = checkBudgets();
   for (const r of rows) {
-    console.log(`${r.ok ? 'ok  ' : 'OVER'} ${r.file}: ${r.size} B gzip (budget ${r.limit} B, ${((100 * r.size) / r.limit).toFixed(1)}%)`);
+    console.log(
+      `${r.ok ? 'ok  ' : 'OVER'} ${r.file}: ${r.size} B gzip (budget ${r.limit} B, ${((100 * r.size) / r.limit).toFixed(1)}%)`,
+    );
   }
   if (rows.some((r) => !r.ok)) process.exit(1);
 }

@@ -5,7 +5,11 @@ import { VERSION } from './version';
 
 describe('resource attributes', () => {
   it('names the service, environment and distro', () => {
-    const attrs = resourceAttributes({ serviceName: 'shop', serviceVersion: '2.0.1', environment: 'prod' });
+    const attrs = resourceAttributes({
+      serviceName: 'shop',
+      serviceVersion: '2.0.1',
+      environment: 'prod',
+    });
     expect(attrs).toMatchObject({
       'service.name': 'shop',
       'service.version': '2.0.1',

@@ -26,14 +26,29 @@ describe('resolveConfig', () => {
   it.each([
     [{}, 'option "serviceName" is required'],
     [{ serviceName: '' }, 'option "serviceName" must be a non-empty string'],
-    [{ serviceName: 's', sessionSampleRate: 2 }, 'option "sessionSampleRate" must be a number from 0 to 1'],
+    [
+      { serviceName: 's', sessionSampleRate: 2 },
+      'option "sessionSampleRate" must be a number from 0 to 1',
+    ],
     [{ serviceName: 's', endpoint: 'ftp://x' }, 'option "endpoint" must be an http(s) URL'],
-    [{ serviceName: 's', consent: 'yes' }, `option "consent" must be 'granted', 'pending' or 'denied'`],
+    [
+      { serviceName: 's', consent: 'yes' },
+      `option "consent" must be 'granted', 'pending' or 'denied'`,
+    ],
     [{ serviceName: 's', session: { storage: 'cookie' } }, 'option "session" must be'],
-    [{ serviceName: 's', instrumentations: { webVitals: 'yes' } }, 'option "instrumentations" must be'],
+    [
+      { serviceName: 's', instrumentations: { webVitals: 'yes' } },
+      'option "instrumentations" must be',
+    ],
     [{ serviceName: 's', instrumentations: { nope: true } }, 'option "instrumentations" must be'],
-    [{ serviceName: 's', propagateTraceHeaderCorsUrls: [1] }, 'option "propagateTraceHeaderCorsUrls"'],
-    [{ serviceName: 's', headers: { a: 1 } }, 'option "headers" must be an object of string headers'],
+    [
+      { serviceName: 's', propagateTraceHeaderCorsUrls: [1] },
+      'option "propagateTraceHeaderCorsUrls"',
+    ],
+    [
+      { serviceName: 's', headers: { a: 1 } },
+      'option "headers" must be an object of string headers',
+    ],
   ])('refuses %o with a warning naming the option', (input, message) => {
     const r = resolveConfig(input, 'https://x.example');
     expect(r.ok).toBe(false);

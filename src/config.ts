@@ -166,7 +166,3 @@ export function resolveConfig(input: unknown, defaultEndpoint = ''): ConfigResul
     },
   };
 }
-
-export function matchesAny(url: string, matchers: UrlMatcher[]): boolean {
-  return matchers.some((m) => (typeof m === 'string' ? url.includes(m) : m.test(url)));
-}

@@ -4,6 +4,7 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type SpanContext,
   type SpanOptions,
   type TimeInput,
   type Tracer,
@@ -27,6 +28,14 @@ export interface PageView {
   parent?: Context;
 }
 
+/** The last thing the user did, for error context. */
+export interface UserAction {
+  type: string;
+  target: string;
+  /** performance.now() of the action */
+  at: number;
+}
+
 /** What every instrumentation gets: configuration, the tracer and the page's state. */
 export interface RumContext {
   readonly config: ResolvedConfig;
@@ -38,6 +47,17 @@ export interface RumContext {
   currentView: PageView;
   /** Rating of the document's LCP once known, for custom events. */
   lcpRating?: string;
+  lastAction?: UserAction;
+  /** fetch/XHR requests started and not finished. */
+  requestsInFlight: number;
+  /** Recent interaction spans by start time, so an INP report can link to its click. */
+  recentInteractions: { at: number; span: SpanContext }[];
+  /** Called when a fetch/XHR starts. */
+  requestListeners: Set<() => void>;
+  /** The latest interaction's context while its window is open (see interaction-context.ts). */
+  interaction(): Context | undefined;
+  /** Run before the batch is flushed on page hide (to emit what is aggregated). */
+  beforeFlush: (() => void)[];
   /** Default scrubbing, then the user's `scrubUrl` hook. */
   scrub(url: string): string;
   route(url: string): string;
@@ -54,12 +74,16 @@ export interface RumSpanOptions {
   /** Root span of a new trace (default: child of the view's span when it has one). */
   root?: boolean;
   kind?: SpanOptions['kind'];
+  /** An explicit parent (an interaction's context), instead of the view's span. */
+  parent?: Context;
+  links?: SpanOptions['links'];
 }
 
 export function createRumContext(
   config: ResolvedConfig,
   tracer: Tracer,
   session: SessionManager,
+  interaction: () => Context | undefined = () => undefined,
 ): RumContext {
   const routes = compileRoutes(config.routes);
   const scrub = (url: string): string => {
@@ -88,17 +112,25 @@ export function createRumContext(
     session,
     documentView: first,
     currentView: first,
+    requestsInFlight: 0,
+    requestListeners: new Set(),
+    recentInteractions: [],
+    interaction,
+    beforeFlush: [],
     scrub,
     route,
     newPageView,
     rootContext: () => trace.deleteSpan(otelContext.active()),
     startSpan(name, attributes, options = {}) {
       const view = options.view ?? ctx.currentView;
-      const parent = options.root ? ctx.rootContext() : (view.parent ?? otelContext.active());
+      const parent = options.root
+        ? ctx.rootContext()
+        : (options.parent ?? view.parent ?? otelContext.active());
       return tracer.startSpan(
         name,
         {
           kind: options.kind,
+          links: options.links,
           startTime: options.startTime,
           attributes: {
             [ATTR_PAGE_VIEW_ID]: view.id,

@@ -1,5 +1,6 @@
 export { initRum } from './rum';
 export { VERSION } from './version';
+export { getRum } from './instance';
 export type {
   Consent,
   InstrumentationOptions,

@@ -1,14 +1,22 @@
-import type { Attributes } from '@opentelemetry/api';
+import { context, propagation, SpanKind, type Attributes } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import { trace } from '@opentelemetry/api';
 import { networkAttributes, resourceAttributes, staticSpanAttributes } from './attributes';
 import { hasWindow, listen, type Stop } from './browser/dom';
 import { createStore, memoryStore, type KeyValueStore } from './browser/storage';
 import { resolveConfig, type ResolvedConfig } from './config';
 import { createRumContext } from './context';
 import { guard, safely, setDebug, warn } from './guard';
-import { trackCustomEvents } from './instrumentations/custom-events';
+import { INSTANCE_KEY } from './instance';
+import { createInteractionContextManager } from './interaction-context';
+import { trackCustomEvent } from './instrumentations/custom-events';
+import { createErrorTracker } from './instrumentations/errors';
+import { trackHttp } from './instrumentations/http';
+import { trackInteractions } from './instrumentations/interactions';
+import { trackLongAnimationFrames } from './instrumentations/long-animation-frames';
 import { trackRouteChanges } from './instrumentations/navigation';
 import { trackPageLoads } from './instrumentations/page-load';
 import { trackWebVitals } from './instrumentations/web-vitals';
@@ -19,7 +27,6 @@ import { createRumSpanProcessor } from './transport/processor';
 import type { Consent, Rum, RumAttributes, RumOptions, RumUser } from './types';
 import { VERSION } from './version';
 
-const INSTANCE_KEY = Symbol.for('otel-rum.instance');
 /** Real user input: the only thing that keeps a session alive (our own telemetry does not). */
 const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'scroll', 'touchstart', 'wheel'] as const;
 
@@ -96,6 +103,18 @@ function start(config: ResolvedConfig): Rum {
     flushIntervalMs: config.flushIntervalMs,
     spanAttributes,
     beforeSend: config.beforeSend,
+    scrubUrl: (url) => ctx.scrub(url),
+    // fetch and XHR spans are the only CLIENT spans: count requests in flight for error context
+    // and dead-click detection
+    onStart: (span) => {
+      if (span.kind !== SpanKind.CLIENT) return;
+      ctx.requestsInFlight++;
+      ctx.requestListeners.forEach((listener) => listener());
+    },
+    onEnd: (span) => {
+      if (span.kind === SpanKind.CLIENT)
+        ctx.requestsInFlight = Math.max(0, ctx.requestsInFlight - 1);
+    },
   });
   const provider = new WebTracerProvider({
     resource: defaultResource().merge(resourceFromAttributes(resourceAttributes(config))),
@@ -103,22 +122,47 @@ function start(config: ResolvedConfig): Rum {
     spanProcessors: [processor],
   });
   const tracer = provider.getTracer('otel-rum', VERSION);
-  const ctx = createRumContext(config, tracer, session);
+  const contextManager = createInteractionContextManager();
+  const ctx = createRumContext(config, tracer, session, contextManager.interaction);
+  const errors = createErrorTracker(ctx);
 
-  const flush = (): Promise<void> => processor.forceFlush().catch(() => undefined);
+  const flush = (): Promise<void> => {
+    ctx.beforeFlush.forEach((hook) => safely(hook));
+    errors.flush();
+    return processor.forceFlush().catch(() => undefined);
+  };
 
   function onNewSession(s: Session): void {
     if (!s.sampled) return;
     tracer.startSpan(S.SPAN_SESSION_START, { startTime: s.startedAt }).end();
     startTracking();
   }
+
+  /** Only sampled sessions (with consent) observe anything beyond what the decision needs. */
   function startTracking(): void {
     if (tracking.length || consent === 'denied') return;
     const on = config.instrumentations;
+    // Our context manager and propagator go global only where the app has none of its own.
+    const ownsContext = context.setGlobalContextManager(contextManager.enable());
+    const ownsPropagation = propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    const frames = on.longAnimationFrames ? trackLongAnimationFrames(ctx) : undefined;
     tracking = [
       on.pageLoad && trackPageLoads(ctx),
-      on.webVitals && trackWebVitals(ctx),
+      on.webVitals && trackWebVitals(ctx, frames),
       on.navigation && trackRouteChanges(ctx),
+      on.errors && errors.listen(),
+      on.interactions &&
+        trackInteractions(ctx, (span, windowMs) =>
+          contextManager.setInteraction(trace.setSpan(ctx.rootContext(), span), windowMs),
+        ),
+      (on.fetch || on.xhr) && trackHttp(ctx, provider),
+      frames,
+      {
+        stop() {
+          if (ownsContext) context.disable();
+          if (ownsPropagation) propagation.disable();
+        },
+      },
     ].filter((t): t is { stop(): void } => !!t);
   }
   const stopTracking = (): void => {
@@ -139,8 +183,8 @@ function start(config: ResolvedConfig): Rum {
   listeners.push(listen(window, 'pagehide', () => void flush(), { capture: false }));
 
   if (consent !== 'denied' && session.current().sampled) startTracking();
-  const events = trackCustomEvents(ctx);
 
+  const active = (): boolean => !shutDown && consent !== 'denied';
   let shutDown = false;
   return {
     setUser: guard((next: RumUser) => {
@@ -154,10 +198,10 @@ function start(config: ResolvedConfig): Rum {
       user = undefined;
     }),
     trackEvent: guard((name: string, attributes?: RumAttributes) => {
-      if (!shutDown && consent !== 'denied') events.trackEvent(name, attributes);
+      if (active()) trackCustomEvent(ctx, name, attributes);
     }),
     recordError: guard((error: unknown, attributes?: RumAttributes) => {
-      if (!shutDown && consent !== 'denied') events.recordError(error, attributes);
+      if (active()) errors.report(error, 'api', attributes);
     }),
     setConsent: guard((next: Consent) => {
       if (next !== 'granted' && next !== 'pending' && next !== 'denied') {

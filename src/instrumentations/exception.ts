@@ -4,9 +4,17 @@ import * as S from '../semconv';
 
 const MAX_MESSAGE = 1_000;
 const MAX_STACK = 8_000;
+/** URLs inside stack frames, with an optional `:line:col` suffix kept apart from the URL. */
+const FRAME_URL = /\b(https?:\/\/[^\s()]+?)(:\d+(?::\d+)?)?(?=[\s()]|$)/g;
 
-/** semconv `exception.*` attributes from anything thrown: Errors, strings, objects. */
-export function exceptionAttributes(error: unknown): Attributes {
+/**
+ * semconv `exception.*` attributes from anything thrown: Errors, strings, objects. Messages and
+ * stacks have secrets redacted; URLs in stack frames go through `scrubUrl`.
+ */
+export function exceptionAttributes(
+  error: unknown,
+  scrubUrl: (url: string) => string = (u) => u,
+): Attributes {
   let type = 'Error';
   let message: string;
   let stack: string | undefined;
@@ -28,6 +36,9 @@ export function exceptionAttributes(error: unknown): Attributes {
     [S.ATTR_EXCEPTION_TYPE]: type,
     [S.ATTR_EXCEPTION_MESSAGE]: redactText(message).slice(0, MAX_MESSAGE),
   };
-  if (stack) attrs[S.ATTR_EXCEPTION_STACKTRACE] = redactText(stack).slice(0, MAX_STACK);
+  if (stack) {
+    const scrubbed = stack.replace(FRAME_URL, (_, url: string, pos = '') => scrubUrl(url) + pos);
+    attrs[S.ATTR_EXCEPTION_STACKTRACE] = redactText(scrubbed).slice(0, MAX_STACK);
+  }
   return attrs;
 }

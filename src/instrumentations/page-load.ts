@@ -5,6 +5,7 @@ import { currentUrl, listen } from '../browser/dom';
 import { navigationEntry } from '../browser/observe';
 import { afterLoad, afterNextPaint } from '../browser/timing';
 import { guard } from '../guard';
+import { serverTimingEntriesLink } from '../server-timing';
 import * as S from '../semconv';
 
 const ms = (value: number): number => Math.max(0, Math.round(value * 10) / 10);
@@ -54,6 +55,9 @@ export function trackPageLoads(ctx: RumContext): { stop(): void } {
       if (document.referrer) attrs[S.ATTR_REFERRER] = ctx.scrub(document.referrer);
       if (entry) Object.assign(attrs, navigationTimingAttributes(entry));
       span.setAttributes(attrs);
+      // the backend trace that served this document, from its Server-Timing header
+      const link = serverTimingEntriesLink(entry?.serverTiming);
+      if (link) span.addLink(link);
       span.end(entry && entry.loadEventEnd > 0 ? entry.loadEventEnd : performance.now());
     }),
   );

@@ -1,4 +1,4 @@
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
 import {
   onCLS,
   onFCP,
@@ -76,7 +76,10 @@ function spanStart(metric: AnyMetric, now: number): number {
  * again: those reports carry `rum.web_vital.repeat = true` and the collector's histograms skip
  * them, so each page's vital is counted once. bfcache restores are new page views with new ids.
  */
-export function trackWebVitals(ctx: RumContext): { stop(): void } {
+export function trackWebVitals(
+  ctx: RumContext,
+  frames?: { spanFor(entry: PerformanceEntry): SpanContext | undefined },
+): { stop(): void } {
   let stopped = false;
   const reports = new Map<string, number>();
 
@@ -101,7 +104,11 @@ export function trackWebVitals(ctx: RumContext): { stop(): void } {
         [S.ATTR_WEB_VITAL_REPEAT]: count > 1,
         ...attributionAttributes(ctx, metric),
       },
-      { startTime: start, view },
+      {
+        startTime: start,
+        view,
+        links: metric.name === 'INP' ? inpLinks(ctx, metric, frames) : undefined,
+      },
     );
     span.end(name === 'cls' ? start : Math.max(start, Math.min(now, start + metric.value)));
   });
@@ -119,6 +126,24 @@ export function trackWebVitals(ctx: RumContext): { stop(): void } {
       stopFid?.();
     },
   };
+}
+
+/** The INP span links to the click it measured and to the long frames that made it slow. */
+function inpLinks(
+  ctx: RumContext,
+  metric: INPMetricWithAttribution,
+  frames?: { spanFor(entry: PerformanceEntry): SpanContext | undefined },
+): Link[] {
+  const links: Link[] = [];
+  const at = metric.attribution.interactionTime;
+  const click = ctx.recentInteractions.find((i) => at !== undefined && Math.abs(i.at - at) < 50);
+  if (click) links.push({ context: click.span, attributes: { 'rum.link.source': 'interaction' } });
+  for (const entry of metric.attribution.longAnimationFrameEntries) {
+    const frame = frames?.spanFor(entry);
+    if (frame)
+      links.push({ context: frame, attributes: { 'rum.link.source': 'long_animation_frame' } });
+  }
+  return links;
 }
 
 /** FID is deprecated (INP replaced it) and gone from web-vitals; kept for existing dashboards. */

@@ -20,9 +20,9 @@ describe('scrubUrl', () => {
     expect(scrubUrl('https://shop.example/reset/9f86d081884c7d659a2feaa0c55ad015')).toBe(
       'https://shop.example/reset/[id]',
     );
-    expect(scrubUrl('https://api.example/v1/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc123def')).toBe(
-      'https://api.example/v1/[token]',
-    );
+    expect(
+      scrubUrl('https://api.example/v1/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc123def'),
+    ).toBe('https://api.example/v1/[token]');
   });
   it('resolves relative URLs against a base', () => {
     expect(scrubUrl('/a?b=c', [], 'https://x.example/p')).toBe('https://x.example/a?b=*');

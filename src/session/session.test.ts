@@ -69,7 +69,13 @@ describe('sessions', () => {
   it('is shared through storage: a second tab sees the same session and its activity', () => {
     const store = memoryStore();
     let t = 0;
-    const common = { store, inactivityTimeoutMs: 15 * MIN, maxDurationMs: 240 * MIN, sampleRate: 1, now: () => t };
+    const common = {
+      store,
+      inactivityTimeoutMs: 15 * MIN,
+      maxDurationMs: 240 * MIN,
+      sampleRate: 1,
+      now: () => t,
+    };
     const tabA = createSessionManager(common);
     const tabB = createSessionManager(common);
     const id = tabA.current().id;
@@ -119,7 +125,12 @@ describe('sessions', () => {
     expect(none.sampled).toBe(false);
     const forced = setup({ sampleRate: 0, alwaysSample: () => true }).manager.current();
     expect(forced.sampled).toBe(true);
-    const throwing = setup({ sampleRate: 0, alwaysSample: () => { throw new Error('x'); } });
+    const throwing = setup({
+      sampleRate: 0,
+      alwaysSample: () => {
+        throw new Error('x');
+      },
+    });
     expect(throwing.manager.current().sampled).toBe(false);
   });
 
@@ -147,7 +158,10 @@ describe('sessions', () => {
 
 describe('sampling', () => {
   it('is deterministic and close to the rate over many ids', () => {
-    const ids = Array.from({ length: 20_000 }, (_, i) => `${i.toString(16).padStart(8, '0')}a1b2c3d4e5f60718293a4b5c`);
+    const ids = Array.from(
+      { length: 20_000 },
+      (_, i) => `${i.toString(16).padStart(8, '0')}a1b2c3d4e5f60718293a4b5c`,
+    );
     for (const id of ids.slice(0, 50)) expect(isSampled(id, 0.3)).toBe(isSampled(id, 0.3));
     const share = ids.filter((id) => isSampled(id, 0.3)).length / ids.length;
     expect(share).toBeGreaterThan(0.28);

@@ -15,6 +15,11 @@ export interface RumSpanProcessorOptions {
   /** Attributes that depend on the moment (session, user, network), added when a span starts. */
   spanAttributes: () => Attributes;
   beforeSend?: (span: RumSpanData) => boolean | void;
+  /** Applied to `url.full` on every span (HTTP spans carry the raw URL). */
+  scrubUrl?: (url: string) => string;
+  /** Observes every recorded span (request counting). */
+  onStart?: (span: Span) => void;
+  onEnd?: (span: ReadableSpan) => void;
 }
 
 /**
@@ -34,9 +39,16 @@ export function createRumSpanProcessor(options: RumSpanProcessorOptions): SpanPr
         for (const key in attrs) {
           if (span.attributes[key] === undefined) span.setAttribute(key, attrs[key]!);
         }
+        options.onStart?.(span);
       });
     },
     onEnd(span: ReadableSpan) {
+      safely(() => options.onEnd?.(span));
+      const attributes = span.attributes as Record<string, unknown>;
+      const url = attributes['url.full'];
+      if (options.scrubUrl && typeof url === 'string') {
+        attributes['url.full'] = safely(() => options.scrubUrl!(url)) ?? '';
+      }
       if (options.beforeSend) {
         const data: RumSpanData = {
           name: span.name,

@@ -27,10 +27,16 @@ describe('back/forward navigation', () => {
 
     const spans = await e2e.receiver.waitFor(
       (s) =>
-        named(s, 'page_load', sessionId).some((p) => p.attributes['rum.navigation.bfcache_restore'] === true) &&
-        vital(s, 'fcp', sessionId).some((v) => v.attributes['browser.web_vital.navigation_type'] === 'back-forward-cache'),
+        named(s, 'page_load', sessionId).some(
+          (p) => p.attributes['rum.navigation.bfcache_restore'] === true,
+        ) &&
+        vital(s, 'fcp', sessionId).some(
+          (v) => v.attributes['browser.web_vital.navigation_type'] === 'back-forward-cache',
+        ),
     );
-    const loads = named(spans, 'page_load', sessionId).filter((p) => String(p.attributes['rum.page.url']).includes('vitals'));
+    const loads = named(spans, 'page_load', sessionId).filter((p) =>
+      String(p.attributes['rum.page.url']).includes('vitals'),
+    );
     const [first] = loads.filter((p) => p.attributes['rum.navigation.bfcache_restore'] === false);
     const restore = loads.find((p) => p.attributes['rum.navigation.bfcache_restore'] === true)!;
     expect(first.attributes['rum.navigation.type']).toBe('navigate');
@@ -45,7 +51,11 @@ describe('back/forward navigation', () => {
     expect(restoredFcp.attributes['rum.page.view_id']).toBe(restore.attributes['rum.page.view_id']);
     expect(restoredFcp.traceId).toBe(restore.traceId);
     // the page in between had its own page load in the same session
-    expect(named(spans, 'page_load', sessionId).some((p) => String(p.attributes['rum.page.url']).includes('other'))).toBe(true);
+    expect(
+      named(spans, 'page_load', sessionId).some((p) =>
+        String(p.attributes['rum.page.url']).includes('other'),
+      ),
+    ).toBe(true);
     await context.close();
   });
 });

@@ -26,7 +26,9 @@ describe('SPA route changes', () => {
     await page.click('#to-order');
     await page.waitForTimeout(50);
     await page.goBack(); // popstate back to the cart
-    const spans = await e2e.receiver.waitFor((s) => named(s, 'route_change', sessionId).length >= 4);
+    const spans = await e2e.receiver.waitFor(
+      (s) => named(s, 'route_change', sessionId).length >= 4,
+    );
     const changes = named(spans, 'route_change', sessionId).sort((a, b) => a.startMs - b.startMs);
     expect(changes.map((s) => s.attributes['rum.page.route'])).toEqual([
       '/spa/product/:id',
@@ -40,7 +42,9 @@ describe('SPA route changes', () => {
       '/spa/cart',
       '/spa/orders/:id/items/:id',
     ]);
-    expect(changes[0].attributes['rum.page.url']).toBe(`${e2e.pages.url}/spa/product/42?color=*&email=*`);
+    expect(changes[0].attributes['rum.page.url']).toBe(
+      `${e2e.pages.url}/spa/product/42?color=*&email=*`,
+    );
     expect(changes[2].attributes['rum.page.url']).toBe(`${e2e.pages.url}/spa/orders/[id]/items/77`);
     // each route change is a new page view and a new trace
     const views = new Set(changes.map((s) => s.attributes['rum.page.view_id']));
@@ -52,7 +56,9 @@ describe('SPA route changes', () => {
     }
     // a custom event after the route change belongs to the new view's trace
     await page.evaluate(() => (window as any).rum.trackEvent('added_to_cart', { sku: 'A1' }));
-    const withEvent = await e2e.receiver.waitFor((s) => named(s, 'custom_event', sessionId).length === 1);
+    const withEvent = await e2e.receiver.waitFor(
+      (s) => named(s, 'custom_event', sessionId).length === 1,
+    );
     const [event] = named(withEvent, 'custom_event', sessionId);
     expect(event.attributes['rum.event.name']).toBe('added_to_cart');
     expect(event.attributes['sku']).toBe('A1');
@@ -79,8 +85,8 @@ describe('device and network', () => {
     await cdp.send('Network.emulateNetworkConditions', {
       offline: false,
       latency: 2000,
-      downloadThroughput: (500 * 1000) / 8 * 0.8,
-      uploadThroughput: (500 * 1000) / 8 * 0.8,
+      downloadThroughput: ((500 * 1000) / 8) * 0.8,
+      uploadThroughput: ((500 * 1000) / 8) * 0.8,
       connectionType: 'cellular3g',
     });
     await page.goto(initUrl(), { timeout: 60_000 });
@@ -91,7 +97,10 @@ describe('device and network', () => {
       innerWidth: window.innerWidth,
       screenWidth: screen.width,
     }));
-    const spans = await e2e.receiver.waitFor((s) => named(s, 'page_load', seen.sessionId).length === 1, 60_000);
+    const spans = await e2e.receiver.waitFor(
+      (s) => named(s, 'page_load', seen.sessionId).length === 1,
+      60_000,
+    );
     const [load] = named(spans, 'page_load', seen.sessionId);
     expect(load.attributes['rum.device.class']).toBe('mobile');
     expect(seen.effectiveType).toMatch(/^(slow-2g|2g|3g)$/);
@@ -115,7 +124,9 @@ describe('sessions and sampling', () => {
     await a.goto(initUrl());
     const b = await context.newPage();
     await b.goto(initUrl());
-    const ids = await Promise.all([a, b].map((p) => p.evaluate(() => (window as any).rum.getSessionId())));
+    const ids = await Promise.all(
+      [a, b].map((p) => p.evaluate(() => (window as any).rum.getSessionId())),
+    );
     expect(ids[0]).toMatch(/^[0-9a-f]{32}$/);
     expect(ids[1]).toBe(ids[0]);
     await a.reload();
@@ -186,10 +197,13 @@ describe('robustness', () => {
     expect(sessionId).toMatch(/^[0-9a-f]{32}$/);
     await hidePage(page);
     const spans = await e2e.receiver.waitFor(
-      (s) => named(s, 'custom_event', sessionId).length === 1 && named(s, 'page_load', sessionId).length === 1,
+      (s) =>
+        named(s, 'custom_event', sessionId).length === 1 &&
+        named(s, 'page_load', sessionId).length === 1,
     );
     const [load] = named(spans, 'page_load', sessionId);
-    if (remove.includes('connection')) expect(load.attributes).not.toHaveProperty('rum.network.effective_type');
+    if (remove.includes('connection'))
+      expect(load.attributes).not.toHaveProperty('rum.network.effective_type');
     expect(await page.evaluate(() => (window as any).__pageErrors)).toEqual([]);
     expect(pageErrors).toEqual([]);
     await context.close();
@@ -227,7 +241,9 @@ describe('robustness', () => {
       return { same: first === second, warnings: (window as any).__warnings };
     });
     expect(same.same).toBe(true);
-    expect(same.warnings).toEqual(['[otel-rum] initRum() was called more than once; the first instance is returned']);
+    expect(same.warnings).toEqual([
+      '[otel-rum] initRum() was called more than once; the first instance is returned',
+    ]);
     await context.close();
   });
 
@@ -237,7 +253,13 @@ describe('robustness', () => {
     await page.goto(initUrl({ noinit: '1' }));
     const before = await page.evaluate(() => history.pushState.toString());
     const sessionId = await page.evaluate(async () => {
-      const rum = (window as any).OtelRum.initRum({ serviceName: 's', endpoint: '__E__'.replace('__E__', (document.querySelector('script[src]') as any) ? location.origin : '') });
+      const rum = (window as any).OtelRum.initRum({
+        serviceName: 's',
+        endpoint: '__E__'.replace(
+          '__E__',
+          (document.querySelector('script[src]') as any) ? location.origin : '',
+        ),
+      });
       return rum.getSessionId();
     });
     expect(sessionId).toMatch(/^[0-9a-f]{32}$/);
@@ -261,7 +283,9 @@ describe('robustness', () => {
     // flushed on shutdown even though the flush interval is a minute
     const spans = await e2e.receiver.waitFor((s) => named(s, 'custom_event').length >= 1);
     await page.waitForTimeout(500);
-    expect(named(spans, 'custom_event').map((s) => s.attributes['rum.event.name'])).toEqual(['before_shutdown']);
+    expect(named(spans, 'custom_event').map((s) => s.attributes['rum.event.name'])).toEqual([
+      'before_shutdown',
+    ]);
     expect(named(spans, 'route_change')).toHaveLength(0);
     await context.close();
   });
@@ -286,12 +310,17 @@ describe('final and repeated vital reports', () => {
     await hidePage(page);
     const spans = await e2e.receiver.waitFor((s) => vital(s, 'cls', sessionId).length === 2);
     const [first, second] = vital(spans, 'cls', sessionId).sort((a, b) => a.startMs - b.startMs);
-    expect(second.attributes['browser.web_vital.id']).toBe(first.attributes['browser.web_vital.id']);
+    expect(second.attributes['browser.web_vital.id']).toBe(
+      first.attributes['browser.web_vital.id'],
+    );
     expect(first.attributes['rum.web_vital.repeat']).toBe(false);
     expect(second.attributes['rum.web_vital.repeat']).toBe(true);
-    expect(second.attributes['browser.web_vital.value']).toBeGreaterThan(first.attributes['browser.web_vital.value'] as number);
+    expect(second.attributes['browser.web_vital.value']).toBeGreaterThan(
+      first.attributes['browser.web_vital.value'] as number,
+    );
     expect(second.attributes['browser.web_vital.delta']).toBeCloseTo(
-      (second.attributes['browser.web_vital.value'] as number) - (first.attributes['browser.web_vital.value'] as number),
+      (second.attributes['browser.web_vital.value'] as number) -
+        (first.attributes['browser.web_vital.value'] as number),
       6,
     );
     await context.close();

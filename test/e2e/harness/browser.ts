@@ -23,7 +23,9 @@ export interface LaunchedBrowser {
  * Debian's Chromium, headless. Playwright gives every launch a fresh temporary profile (the
  * user-data-dir), removed on close. Never downloads a browser.
  */
-export async function launchChromium(options: { bfcache?: boolean } = {}): Promise<LaunchedBrowser> {
+export async function launchChromium(
+  options: { bfcache?: boolean } = {},
+): Promise<LaunchedBrowser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium`);
   }

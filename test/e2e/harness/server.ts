@@ -13,6 +13,8 @@ const pagesDir = join(here, '..', 'pages');
 export interface PageServer {
   /** http://127.0.0.1:<port> */
   url: string;
+  /** Serves the script `file` at `path`, e.g. a bundle a test builds at run time. */
+  serveScript(path: string, file: string): void;
   close(): Promise<void>;
 }
 
@@ -54,12 +56,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * delays an image (for LCP); any path under `/spa/` serves `spa.html` (client-side routes).
  */
 export async function startPageServer(endpoint: string): Promise<PageServer> {
+  const scripts = new Map([['/otel-rum.iife.js', join(root, 'dist', 'otel-rum.iife.js')]]);
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const delay = Number(url.searchParams.get('delay') ?? url.searchParams.get('ttfbDelay') ?? 0);
-    if (url.pathname === '/otel-rum.iife.js') {
-      const file = join(root, 'dist', 'otel-rum.iife.js');
-      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(file));
+    const script = scripts.get(url.pathname);
+    if (script) {
+      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(script));
       return;
     }
     if (url.pathname === '/hero.png') {
@@ -88,6 +91,7 @@ export async function startPageServer(endpoint: string): Promise<PageServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    serveScript: (path, file) => void scripts.set(path, file),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,0 +1,144 @@
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import type { RumContext } from '../context';
+import { listen } from '../browser/dom';
+import * as S from '../semconv';
+import { exceptionAttributes } from './exception';
+
+/** Identical errors within this window after the first are collapsed into one span with a count. */
+export const ERROR_COLLAPSE_WINDOW_MS = 2_000;
+/** Error spans per page view, at most; a broken page cannot flood the collector. */
+export const MAX_ERROR_SPANS_PER_VIEW = 50;
+
+export type ErrorSource = 'uncaught' | 'unhandledrejection' | 'resource' | 'api';
+
+interface Pending {
+  attrs: Attributes;
+  count: number;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export interface ErrorTracker {
+  report(error: unknown, source: ErrorSource, extra?: Attributes): void;
+  /** Starts listening to the page's errors, rejections and failed resource loads. */
+  listen(): { stop(): void };
+  /** Sends the counts of collapsed repeats now. */
+  flush(): void;
+}
+
+/**
+ * JS errors, unhandled rejections, failed resource loads and `rum.recordError()` as `error` spans
+ * with semconv `exception.*` and context (last user action, requests in flight, session age).
+ * The first occurrence is sent at once; repeats of the same error within the window are counted
+ * and sent as one more span carrying `rum.error.count`.
+ */
+export function createErrorTracker(ctx: RumContext): ErrorTracker {
+  const pending = new Map<string, Pending>();
+  const spansPerView = new Map<string, number>();
+  let dropped = 0;
+
+  const emit = (attrs: Attributes, count: number): void => {
+    const view = ctx.currentView;
+    const sent = spansPerView.get(view.id) ?? 0;
+    if (sent >= MAX_ERROR_SPANS_PER_VIEW) {
+      dropped += count;
+      return;
+    }
+    spansPerView.set(view.id, sent + 1);
+    const span = ctx.startSpan(
+      S.SPAN_ERROR,
+      { ...attrs, 'rum.error.count': count, ...(dropped ? { 'rum.error.dropped': dropped } : {}) },
+      { parent: ctx.interaction() },
+    );
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: String(attrs[S.ATTR_EXCEPTION_MESSAGE] ?? ''),
+    });
+    span.end();
+  };
+
+  const flushRepeats = (key: string): void => {
+    const p = pending.get(key);
+    if (!p) return;
+    clearTimeout(p.timer);
+    pending.delete(key);
+    if (p.count > 0) emit({ ...p.attrs, 'rum.error.repeat': true }, p.count);
+  };
+
+  const context = (): Attributes => {
+    const attrs: Attributes = { 'rum.error.requests_in_flight': ctx.requestsInFlight };
+    const action = ctx.lastAction;
+    if (action) {
+      attrs['rum.error.last_action.type'] = action.type;
+      attrs['rum.error.last_action.target'] = action.target;
+      attrs['rum.error.last_action.ago_ms'] = Math.round(performance.now() - action.at);
+    }
+    const session = ctx.session.current();
+    attrs['rum.error.session_age_ms'] = Date.now() - session.startedAt;
+    return attrs;
+  };
+
+  const report = (error: unknown, source: ErrorSource, extra: Attributes = {}): void => {
+    const exception = exceptionAttributes(error, ctx.scrub);
+    const key = `${source}|${exception[S.ATTR_EXCEPTION_TYPE]}|${exception[S.ATTR_EXCEPTION_MESSAGE]}|${String(
+      exception[S.ATTR_EXCEPTION_STACKTRACE] ?? '',
+    )
+      .split('\n', 3)
+      .join('|')}`;
+    const p = pending.get(key);
+    if (p) {
+      p.count++;
+      return;
+    }
+    // a caller of recordError() may name its own source (the React error boundary says 'react')
+    const attrs = { 'rum.error.source': source, ...extra, ...exception, ...context() };
+    emit(attrs, 1);
+    pending.set(key, {
+      attrs,
+      count: 0,
+      timer: setTimeout(() => flushRepeats(key), ERROR_COLLAPSE_WINDOW_MS),
+    });
+  };
+  const flush = (): void => [...pending.keys()].forEach(flushRepeats);
+
+  const listenToPage = (): { stop(): void } => {
+    const stops = [
+      // capture phase: failed resource loads do not bubble to window
+      listen(window, 'error', (event) => {
+        const target = event.target as Element | null;
+        if (target && target !== (window as unknown) && 'tagName' in target) {
+          const element = target as HTMLImageElement & HTMLLinkElement;
+          const url = element.currentSrc || element.src || element.href || '';
+          report(
+            Object.assign(
+              new Error(`Failed to load ${element.tagName.toLowerCase()} ${ctx.scrub(url)}`),
+              {
+                name: 'ResourceError',
+                stack: '',
+              },
+            ),
+            'resource',
+            {
+              'rum.resource.url': ctx.scrub(url),
+              'rum.resource.type': element.tagName.toLowerCase(),
+            },
+          );
+          return;
+        }
+        const e = event as ErrorEvent;
+        report(
+          e.error ??
+            Object.assign(new Error(e.message || 'Script error.'), {
+              stack: e.filename ? `${e.message}\n    at ${e.filename}:${e.lineno}:${e.colno}` : '',
+            }),
+          'uncaught',
+        );
+      }),
+      listen(window, 'unhandledrejection', (event) => {
+        report((event as PromiseRejectionEvent).reason, 'unhandledrejection');
+      }),
+    ];
+    return { stop: () => stops.forEach((stop) => stop()) };
+  };
+
+  return { report, listen: listenToPage, flush };
+}

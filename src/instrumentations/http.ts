@@ -1,0 +1,84 @@
+import { SpanStatusCode, type Span, type TracerProvider } from '@opentelemetry/api';
+import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
+import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
+import { XMLHttpRequestInstrumentation } from '@opentelemetry/instrumentation-xml-http-request';
+import type { RumContext } from '../context';
+import type { UrlMatcher } from '../types';
+import { serverTimingLink } from '../server-timing';
+
+const ATTR_ERROR_TYPE = 'error.type';
+
+/** A string matcher means "URLs starting with this"; OpenTelemetry's own would need equality. */
+const prefix = (m: UrlMatcher): RegExp =>
+  typeof m === 'string' ? new RegExp(`^${m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) : m;
+
+/**
+ * fetch and XHR spans from OpenTelemetry's instrumentations: semconv attributes, Resource Timing
+ * events, `traceparent` to the same origin and to `propagateTraceHeaderCorsUrls` only, and never on
+ * our own export requests. Each span links to the backend trace its response names in
+ * `Server-Timing`, and failed or aborted requests are errors.
+ */
+export function trackHttp(ctx: RumContext, provider: TracerProvider): { stop(): void } {
+  const { config } = ctx;
+  const ignoreUrls = [...config.ignoreUrls, config.endpoint].map(prefix);
+  const onEnd = (
+    span: Span,
+    status: number,
+    serverTiming: string | null,
+    aborted: boolean,
+  ): void => {
+    const link = serverTimingLink(serverTiming);
+    if (link && link.context.traceId !== span.spanContext().traceId) span.addLink(link);
+    if (status === 0 || status >= 400) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.setAttribute(
+        ATTR_ERROR_TYPE,
+        aborted ? 'aborted' : status === 0 ? 'network_error' : String(status),
+      );
+    }
+  };
+
+  const common = {
+    propagateTraceHeaderCorsUrls: config.propagateTraceHeaderCorsUrls.map(prefix),
+    ignoreUrls,
+    clearTimingResources: true,
+  };
+  const instrumentations: Instrumentation[] = [];
+  if (config.instrumentations.fetch) {
+    instrumentations.push(
+      new FetchInstrumentation({
+        ...common,
+        applyCustomAttributesOnSpan: (span, request, result) => {
+          const response = result as Partial<Response> & { message?: string };
+          const aborted =
+            (request as RequestInit).signal?.aborted === true ||
+            /abort/i.test(response.message ?? '');
+          const header =
+            typeof response.headers?.get === 'function'
+              ? response.headers.get('server-timing')
+              : null;
+          onEnd(span, response.status ?? 0, header, aborted);
+        },
+      }),
+    );
+  }
+  if (config.instrumentations.xhr) {
+    instrumentations.push(
+      new XMLHttpRequestInstrumentation({
+        ...common,
+        applyCustomAttributesOnSpan: (span, xhr) => {
+          let header: string | null = null;
+          try {
+            header = xhr.getResponseHeader('server-timing');
+          } catch {
+            // not readable (cross-origin without Access-Control-Expose-Headers)
+          }
+          onEnd(span, xhr.status, header, false);
+        },
+      }),
+    );
+  }
+  if (!instrumentations.length) return { stop() {} };
+  const unregister = registerInstrumentations({ tracerProvider: provider, instrumentations });
+  return { stop: unregister };
+}

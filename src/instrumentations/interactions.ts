@@ -1,0 +1,105 @@
+import type { Span } from '@opentelemetry/api';
+import type { RumContext } from '../context';
+import { listen } from '../browser/dom';
+import { cssSelector, rumName } from '../privacy/selector';
+
+/** How long after a click a request counts as caused by it (async handlers, `await`). */
+export const INTERACTION_WINDOW_MS = 1_000;
+/** Clicks on one element within this window that make a rage click... */
+export const RAGE_CLICK_WINDOW_MS = 1_000;
+/** ...when there are at least this many. */
+export const RAGE_CLICK_COUNT = 3;
+/** A click with no DOM change and no request within this time is a dead click. */
+export const DEAD_CLICK_WINDOW_MS = 1_000;
+
+const INTERACTIVE =
+  'a,button,input,select,textarea,label,summary,option,[role=button],[role=link],[role=menuitem],[role=tab],[role=checkbox],[onclick],[data-rum-name],[tabindex]';
+/** Elements whose clicks legitimately change nothing in the DOM. */
+const NO_DEAD_CLICK = 'input,select,textarea,label,option,[contenteditable]';
+
+/**
+ * Clicks and submits on interactive elements become `click`/`submit` spans named for the element
+ * (`data-rum-name` or a privacy-safe selector, never text). A click span stays open until the
+ * page reacts (a DOM change or a request) or the dead-click window ends; rage and dead clicks are
+ * flagged. While the interaction window is open, requests become the click span's children.
+ */
+export function trackInteractions(
+  ctx: RumContext,
+  setInteraction: (span: Span, windowMs: number) => void,
+): { stop(): void } {
+  const recent: { target: Element; at: number }[] = [];
+  const open = new Set<() => void>();
+
+  const onEvent = (event: Event): void => {
+    const origin = event.target as Element | null;
+    if (!event.isTrusted || !origin || typeof origin.closest !== 'function') return;
+    const element = event.type === 'submit' ? origin : origin.closest(INTERACTIVE);
+    if (!element) return;
+    const selector = cssSelector(element);
+    const name = rumName(element) ?? selector;
+    const at = event.timeStamp;
+    ctx.lastAction = { type: event.type, target: name, at };
+
+    const attrs: Record<string, string | number | boolean> = {
+      'rum.interaction.type': event.type,
+      'rum.interaction.name': name,
+      'rum.interaction.target': selector,
+    };
+    if (event.type === 'click') {
+      while (recent.length && at - recent[0]!.at > RAGE_CLICK_WINDOW_MS) recent.shift();
+      recent.push({ target: element, at });
+      const same = recent.filter((r) => r.target === element).length;
+      if (same >= RAGE_CLICK_COUNT) {
+        attrs['rum.interaction.rage'] = true;
+        attrs['rum.interaction.click_count'] = same;
+      }
+    }
+    const span = ctx.startSpan(event.type, attrs, { startTime: at, root: true });
+    setInteraction(span, INTERACTION_WINDOW_MS);
+    ctx.recentInteractions.push({ at, span: span.spanContext() });
+    if (ctx.recentInteractions.length > 20) ctx.recentInteractions.shift();
+    watchReaction(ctx, span, event.type === 'click' && !element.matches(NO_DEAD_CLICK), open);
+  };
+
+  const stops = [listen(document, 'click', onEvent), listen(document, 'submit', onEvent)];
+  return {
+    stop() {
+      stops.forEach((stop) => stop());
+      open.forEach((end) => end());
+    },
+  };
+}
+
+/** Ends the span at the page's first reaction, or flags a dead click when nothing happens. */
+function watchReaction(
+  ctx: RumContext,
+  span: Span,
+  canBeDead: boolean,
+  open: Set<() => void>,
+): void {
+  let observer: MutationObserver | undefined;
+  const finish = (dead: boolean): void => {
+    if (!open.delete(end)) return;
+    observer?.disconnect();
+    ctx.requestListeners.delete(end);
+    clearTimeout(timer);
+    if (canBeDead) span.setAttribute('rum.interaction.dead', dead);
+    span.end();
+  };
+  const end = (): void => finish(false);
+  open.add(end);
+  const timer = setTimeout(() => finish(true), DEAD_CLICK_WINDOW_MS);
+  // a request the click started counts as a reaction
+  ctx.requestListeners.add(end);
+  try {
+    observer = new MutationObserver(end);
+    observer.observe(document, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
+  } catch {
+    // no MutationObserver: only requests count as a reaction
+  }
+}

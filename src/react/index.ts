@@ -1,0 +1,3 @@
+export { RumErrorBoundary } from './error-boundary';
+export { useJourneyStep } from './journey';
+export { useRenderTracking, withRenderTracking } from './render-tracking';
