@@ -3,6 +3,7 @@ import type { Consent, RumOptions, UrlMatcher } from './types';
 export const SESSION_INACTIVITY_MS = 15 * 60_000;
 export const SESSION_MAX_DURATION_MS = 4 * 3_600_000;
 export const FLUSH_INTERVAL_MS = 5_000;
+export const OUTBOX_MAX_BYTES = 1_000_000;
 
 export interface ResolvedConfig {
   serviceName: string;
@@ -23,6 +24,7 @@ export interface ResolvedConfig {
   attributes: NonNullable<RumOptions['attributes']>;
   headers: Record<string, string>;
   flushIntervalMs: number;
+  outboxMaxBytes: number;
   debug: boolean;
 }
 
@@ -105,6 +107,7 @@ const OPTIONS: Record<keyof RumOptions, [Check, string]> = {
     'an object of string headers',
   ],
   flushIntervalMs: [isPositive, 'a positive number of milliseconds'],
+  outboxMaxBytes: [isPositive, 'a positive number of bytes'],
   debug: [isBoolean, 'a boolean'],
 };
 
@@ -162,6 +165,7 @@ export function resolveConfig(input: unknown, defaultEndpoint = ''): ConfigResul
       attributes: o.attributes ?? {},
       headers: o.headers ?? {},
       flushIntervalMs: o.flushIntervalMs ?? FLUSH_INTERVAL_MS,
+      outboxMaxBytes: o.outboxMaxBytes ?? OUTBOX_MAX_BYTES,
       debug: o.debug ?? false,
     },
   };

@@ -51,6 +51,7 @@ function consentAwareStore(config: ResolvedConfig): KeyValueStore & { upgrade():
     get: (k) => backing.get(k),
     set: (k, v) => backing.set(k, v),
     remove: (k) => backing.remove(k),
+    keys: () => backing.keys(),
     upgrade() {
       const value = backing.get(SESSION_STORAGE_KEY);
       backing = createStore(config.session.storage);
@@ -97,7 +98,23 @@ function start(config: ResolvedConfig): Rum {
     }),
     toString: () => 'RumSessionSampler',
   };
-  const exporter = createExporter(config.endpoint, config.headers, consent);
+  const exporter = createExporter({
+    endpoint: config.endpoint,
+    headers: config.headers,
+    consent,
+    store,
+    outboxMaxChars: config.outboxMaxBytes,
+    // the outbox bound dropped old batches while the collector was unreachable: say so
+    onDropped: (dropped) =>
+      tracer
+        .startSpan(S.SPAN_OUTBOX_OVERFLOW, {
+          attributes: {
+            [S.ATTR_OUTBOX_DROPPED_SPANS]: dropped.spans,
+            [S.ATTR_OUTBOX_DROPPED_BATCHES]: dropped.batches,
+          },
+        })
+        .end(),
+  });
   const processor = createRumSpanProcessor({
     exporter,
     flushIntervalMs: config.flushIntervalMs,
@@ -126,10 +143,16 @@ function start(config: ResolvedConfig): Rum {
   const ctx = createRumContext(config, tracer, session, contextManager.interaction);
   const errors = createErrorTracker(ctx);
 
-  const flush = (): Promise<void> => {
+  /**
+   * Hands everything buffered to the sender. With `urgent` (page hiding or unloading) the batch
+   * processor exports synchronously and the sender fires keepalive requests before returning.
+   */
+  const flush = (urgent = false): Promise<void> => {
     ctx.beforeFlush.forEach((hook) => safely(hook));
     errors.flush();
-    return processor.forceFlush().catch(() => undefined);
+    const flushed = processor.forceFlush().catch(() => undefined);
+    exporter.pump(urgent);
+    return flushed;
   };
 
   function onNewSession(s: Session): void {
@@ -177,10 +200,10 @@ function start(config: ResolvedConfig): Rum {
   );
   // Bubble phase on window: runs after web-vitals' capture listeners have reported final values.
   const onHidden = (): void => {
-    if (document.visibilityState === 'hidden') void flush();
+    if (document.visibilityState === 'hidden') void flush(true);
   };
   listeners.push(listen(window, 'visibilitychange', onHidden, { capture: false }));
-  listeners.push(listen(window, 'pagehide', () => void flush(), { capture: false }));
+  listeners.push(listen(window, 'pagehide', () => void flush(true), { capture: false }));
 
   if (consent !== 'denied' && session.current().sampled) startTracking();
 
@@ -219,13 +242,14 @@ function start(config: ResolvedConfig): Rum {
       }
     }),
     getSessionId: () => safely(() => session.current().id) ?? '',
-    flush: () => flush(),
+    flush: () => flush().then(() => exporter.settle(10_000)),
     shutdown: async () => {
       if (shutDown) return;
       shutDown = true;
       stopTracking();
       listeners.forEach((stop) => stop());
       await flush();
+      await exporter.settle(10_000);
       await provider.shutdown().catch(() => undefined);
       delete (globalThis as Record<symbol, unknown>)[INSTANCE_KEY];
     },

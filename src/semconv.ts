@@ -12,6 +12,10 @@ export const SPAN_SESSION_START = 'session_start';
 export const SPAN_ERROR = 'error';
 export const SPAN_CUSTOM_EVENT = 'custom_event';
 export const SPAN_LONG_ANIMATION_FRAME = 'long_animation_frame';
+/** The outbox bound dropped batches while the collector was unreachable. */
+export const SPAN_OUTBOX_OVERFLOW = 'outbox_overflow';
+export const ATTR_OUTBOX_DROPPED_SPANS = 'rum.outbox.dropped_spans';
+export const ATTR_OUTBOX_DROPPED_BATCHES = 'rum.outbox.dropped_batches';
 
 // --- resource (semconv) ---
 export const ATTR_SERVICE_NAME = 'service.name';

@@ -77,6 +77,11 @@ export interface RumOptions {
   attributes?: RumAttributes;
   /** Extra HTTP headers on export requests (note: custom headers force a CORS preflight). */
   headers?: Record<string, string>;
+  /**
+   * Bound of the persistent outbox that keeps what could not be sent (offline, collector down,
+   * page closed), in bytes of OTLP JSON; the oldest batches are dropped first. @defaultValue 1000000
+   */
+  outboxMaxBytes?: number;
   /** How often batched spans are sent, in ms. @defaultValue 5000 */
   flushIntervalMs?: number;
   /** Log internal errors to the console. @defaultValue false */

@@ -10,6 +10,7 @@ export interface KeyValueStore {
   get(key: string): string | null;
   set(key: string, value: string): void;
   remove(key: string): void;
+  keys(): string[];
 }
 
 export function memoryStore(): KeyValueStore {
@@ -19,6 +20,7 @@ export function memoryStore(): KeyValueStore {
     get: (k) => map.get(k) ?? null,
     set: (k, v) => void map.set(k, v),
     remove: (k) => void map.delete(k),
+    keys: () => [...map.keys()],
   };
 }
 
@@ -64,6 +66,18 @@ export function createStore(kind: StorageKind): KeyValueStore {
       } catch {
         // nothing stored there, nothing to do
       }
+    },
+    keys() {
+      const out = new Set(memory.keys());
+      try {
+        for (let i = 0; i < storage.length; i++) {
+          const key = storage.key(i);
+          if (key !== null) out.add(key);
+        }
+      } catch {
+        // storage revoked: what memory holds is all we know
+      }
+      return [...out];
     },
   };
 }

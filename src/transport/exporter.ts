@@ -1,49 +1,98 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { KeyValueStore } from '../browser/storage';
 import type { Consent } from '../types';
+import { createOutbox, type Dropped } from './outbox';
+import { createSender, KEEPALIVE_BUDGET_BYTES } from './sender';
 
 /** Spans kept in memory while consent is pending; the oldest go first past this bound. */
 export const PENDING_CONSENT_MAX_SPANS = 500;
+/** A serialized batch stays under this, so it can go as one keepalive request. */
+export const MAX_BATCH_BYTES = KEEPALIVE_BUDGET_BYTES - 4_000;
 
-export interface ConsentGatedExporter extends SpanExporter {
+export interface RumExporter extends SpanExporter {
   setConsent(consent: Consent): void;
+  /** Send what is queued now; `urgent` when the page is being hidden or unloaded. */
+  pump(urgent: boolean): void;
+  /** Resolves once nothing is in flight. */
+  settle(timeoutMs: number): Promise<void>;
 }
 
-/** OTLP/HTTP JSON to `${endpoint}/v1/traces`, held back in memory until consent is granted. */
-export function createExporter(
-  endpoint: string,
-  headers: Record<string, string>,
-  consent: Consent,
-): ConsentGatedExporter {
-  const inner = new OTLPTraceExporter({
-    url: `${endpoint}/v1/traces`,
-    headers,
-    timeoutMillis: 10_000,
+export interface ExporterOptions {
+  endpoint: string;
+  headers: Record<string, string>;
+  consent: Consent;
+  store: KeyValueStore;
+  outboxMaxChars?: number;
+  onDropped?: (dropped: Dropped) => void;
+}
+
+const decoder = typeof TextDecoder === 'undefined' ? undefined : new TextDecoder();
+
+/** Serializes spans to OTLP/JSON bodies that each fit the keepalive budget. */
+export function serialize(spans: ReadableSpan[]): { body: string; spans: number }[] {
+  const bytes = JsonTraceSerializer.serializeRequest(spans);
+  if (!bytes) return [];
+  if (bytes.length > MAX_BATCH_BYTES && spans.length > 1) {
+    const half = Math.ceil(spans.length / 2);
+    return [...serialize(spans.slice(0, half)), ...serialize(spans.slice(half))];
+  }
+  return [
+    { body: decoder ? decoder.decode(bytes) : String.fromCharCode(...bytes), spans: spans.length },
+  ];
+}
+
+/**
+ * OTLP/HTTP JSON to `${endpoint}/v1/traces` through the sender and its persistent outbox.
+ * Consent `pending` holds spans in memory only; `denied` drops them and clears the outbox.
+ */
+export function createExporter(options: ExporterOptions): RumExporter {
+  const outbox = createOutbox(options.store, options.outboxMaxChars);
+  const sender = createSender({
+    url: `${options.endpoint}/v1/traces`,
+    headers: options.headers,
+    outbox,
+    onDropped: options.onDropped,
   });
-  let state = consent;
+  let state = options.consent;
   let pending: ReadableSpan[] = [];
+  const enqueue = (spans: ReadableSpan[]): void => {
+    for (const batch of serialize(spans)) sender.enqueue(batch.body, batch.spans);
+  };
+  if (state === 'granted') sender.replay();
   return {
     export(spans, done: (result: ExportResult) => void) {
-      if (state === 'granted') return inner.export(spans, done);
-      if (state === 'pending') {
+      if (state === 'granted') {
+        enqueue(spans);
+        sender.pump();
+      } else if (state === 'pending') {
         pending.push(...spans);
-        if (pending.length > PENDING_CONSENT_MAX_SPANS) {
+        if (pending.length > PENDING_CONSENT_MAX_SPANS)
           pending = pending.slice(-PENDING_CONSENT_MAX_SPANS);
-        }
       }
+      // delivery is the sender's job from here: the batch processor must not wait or retry
       done({ code: ExportResultCode.SUCCESS });
     },
     setConsent(next) {
+      const before = state;
       state = next;
-      if (next === 'denied') pending = [];
-      if (next === 'granted' && pending.length) {
+      if (next === 'denied') {
+        pending = [];
+        sender.clear();
+      } else if (next === 'granted' && before !== 'granted') {
         const held = pending;
         pending = [];
-        inner.export(held, () => {});
+        if (held.length) enqueue(held);
+        sender.replay();
       }
     },
-    forceFlush: () => inner.forceFlush(),
-    shutdown: () => inner.shutdown(),
+    pump: (urgent) => sender.pump(urgent),
+    settle: (timeoutMs) => sender.settle(timeoutMs),
+    forceFlush: () => sender.settle(10_000),
+    shutdown: async () => {
+      await sender.settle(5_000);
+      sender.stop();
+    },
   };
 }

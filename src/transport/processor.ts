@@ -31,6 +31,8 @@ export function createRumSpanProcessor(options: RumSpanProcessorOptions): SpanPr
     scheduledDelayMillis: options.flushIntervalMs,
     maxExportBatchSize: 200,
     maxQueueSize: 2_000,
+    // we flush on hide ourselves, after web-vitals has reported, and send synchronously
+    disableAutoFlushOnDocumentHide: true,
   });
   return {
     onStart(span: Span, _parent: Context) {

@@ -1,0 +1,123 @@
+import type { KeyValueStore } from '../browser/storage';
+
+/**
+ * The persistent outbox: serialized OTLP batches that are not yet known to be delivered, one
+ * storage key per batch so a state change rewrites one small value. Web Storage, not IndexedDB:
+ * its writes are synchronous, so what is queued in `pagehide` is on disk before the page goes.
+ *
+ * Each batch has an owner tab and a lease. The owner renews its leases while it lives; another tab
+ * (on load, on `online`) adopts only batches whose lease ran out, under a cross-tab lock, so two
+ * tabs never send the same batch. A batch that was in flight when its tab died is dropped, not
+ * resent: keepalive requests outlive their page, and resending could duplicate what the
+ * collector already accepted.
+ */
+export const OUTBOX_PREFIX = 'otel_rum_outbox:';
+export const DROPPED_KEY = 'otel_rum_outbox_dropped';
+/** Default bound on what the outbox keeps (characters of OTLP JSON, oldest dropped first). */
+export const OUTBOX_MAX_CHARS = 1_000_000;
+export const LEASE_MS = 15_000;
+
+export interface OutboxEntry {
+  id: string;
+  owner: string;
+  /** Epoch ms until which `owner` holds the batch. */
+  lease: number;
+  state: 'queued' | 'inflight';
+  /** OTLP/JSON ExportTraceServiceRequest. */
+  body: string;
+  spans: number;
+  created: number;
+}
+
+export interface Dropped {
+  spans: number;
+  batches: number;
+}
+
+export interface Outbox {
+  put(entry: OutboxEntry): void;
+  remove(id: string): void;
+  /** Entries whose lease has run out (their tab is gone), oldest first. */
+  orphans(now: number): OutboxEntry[];
+  /** Renews this tab's leases that are past half their time. */
+  renew(owner: string, now: number): void;
+  /** What the bound made us drop since the counter was last taken (and resets it). */
+  takeDropped(): Dropped;
+  clear(): void;
+}
+
+export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS): Outbox {
+  const read = (key: string): OutboxEntry | undefined => {
+    try {
+      const raw = store.get(key);
+      return raw ? (JSON.parse(raw) as OutboxEntry) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const all = (): OutboxEntry[] =>
+    store
+      .keys()
+      .filter((k) => k.startsWith(OUTBOX_PREFIX))
+      .map(read)
+      .filter((e): e is OutboxEntry => !!e)
+      .sort((a, b) => a.created - b.created);
+
+  const addDropped = (spans: number, batches: number): void => {
+    const d = takeDroppedRaw();
+    store.set(
+      DROPPED_KEY,
+      JSON.stringify({ spans: d.spans + spans, batches: d.batches + batches }),
+    );
+  };
+  const takeDroppedRaw = (): Dropped => {
+    try {
+      const d = JSON.parse(store.get(DROPPED_KEY) ?? 'null') as Dropped | null;
+      return d && typeof d.spans === 'number' ? d : { spans: 0, batches: 0 };
+    } catch {
+      return { spans: 0, batches: 0 };
+    }
+  };
+
+  return {
+    put(entry) {
+      const entries = all().filter((e) => e.id !== entry.id);
+      let total = entries.reduce((n, e) => n + e.body.length, entry.body.length);
+      // over the bound: the oldest batches go first, and the loss is counted
+      for (const old of entries) {
+        if (total <= maxChars) break;
+        if (old.state === 'inflight') continue;
+        store.remove(OUTBOX_PREFIX + old.id);
+        addDropped(old.spans, 1);
+        total -= old.body.length;
+      }
+      if (entry.body.length > maxChars) {
+        addDropped(entry.spans, 1);
+        return;
+      }
+      store.set(OUTBOX_PREFIX + entry.id, JSON.stringify(entry));
+    },
+    remove(id) {
+      store.remove(OUTBOX_PREFIX + id);
+    },
+    orphans(now) {
+      return all().filter((e) => e.lease < now);
+    },
+    renew(owner, now) {
+      for (const e of all()) {
+        if (e.owner === owner && e.lease - now < LEASE_MS / 2) {
+          store.set(OUTBOX_PREFIX + e.id, JSON.stringify({ ...e, lease: now + LEASE_MS }));
+        }
+      }
+    },
+    takeDropped() {
+      const d = takeDroppedRaw();
+      if (d.spans || d.batches) store.remove(DROPPED_KEY);
+      return d;
+    },
+    clear() {
+      for (const key of store.keys())
+        if (key.startsWith(OUTBOX_PREFIX) || key === DROPPED_KEY) store.remove(key);
+    },
+  };
+}

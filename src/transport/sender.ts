@@ -1,0 +1,272 @@
+import { reportInternalError } from '../guard';
+import { randomHex } from '../session/sampling';
+import { LEASE_MS, type Dropped, type Outbox, type OutboxEntry } from './outbox';
+
+/** Chromium caps the bodies of a document's in-flight keepalive requests at 64 KiB in total. */
+export const KEEPALIVE_BUDGET_BYTES = 60_000;
+const KEEPALIVE_MAX_REQUESTS = 8;
+export const BACKOFF_BASE_MS = 1_000;
+export const BACKOFF_MAX_MS = 60_000;
+const REPLAY_INTERVAL_MS = 30_000;
+
+export interface SenderOptions {
+  url: string;
+  headers: Record<string, string>;
+  outbox: Outbox;
+  now?: () => number;
+  /** The outbox bound dropped old batches: report it once sending works again. */
+  onDropped?: (dropped: Dropped) => void;
+}
+
+export interface Sender {
+  /** Write-ahead to the outbox, then send when the network and the collector allow. */
+  enqueue(body: string, spans: number): void;
+  /** Send what can go now; `urgent` (page hiding) sends synchronously, uncompressed. */
+  pump(urgent?: boolean): void;
+  /** Adopt batches left by closed tabs or earlier page loads, then send. */
+  replay(): void;
+  /** Resolves when nothing is in flight (or after `timeoutMs`). */
+  settle(timeoutMs: number): Promise<void>;
+  stop(): void;
+  /** Everything queued (consent withdrawn). */
+  clear(): void;
+}
+
+interface Pending extends OutboxEntry {
+  bytes: number;
+  /** Being compressed or sent by this tab right now. */
+  busy?: boolean;
+}
+
+type FetchLike = typeof fetch;
+
+/** The fetch our own requests use: never an instrumented one (no span for our exports). */
+function nativeFetch(): FetchLike | undefined {
+  const f = (globalThis as { fetch?: FetchLike & { __original?: FetchLike } }).fetch;
+  return f?.__original ?? f;
+}
+
+function retryAfterMs(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export const isRetryable = (status: number): boolean =>
+  status === 0 || status === 408 || status === 429 || status >= 500;
+
+async function gzip(body: string): Promise<Uint8Array | undefined> {
+  if (typeof CompressionStream === 'undefined' || typeof Blob === 'undefined') return undefined;
+  try {
+    const stream = new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Delivers OTLP batches: keepalive fetch within the browser's byte budget, gzip where
+ * `CompressionStream` exists, exponential backoff with jitter on network errors, 408, 429 and 5xx
+ * (honouring `Retry-After`), nothing sent while offline, and a persistent outbox underneath so
+ * that what is not known to be delivered survives a closed tab or a collector outage.
+ */
+export function createSender(options: SenderOptions): Sender {
+  const now = options.now ?? Date.now;
+  const tab = randomHex(8);
+  const fetchImpl = nativeFetch();
+  const encoder = typeof TextEncoder === 'undefined' ? undefined : new TextEncoder();
+  const queue: Pending[] = [];
+  let inflightBytes = 0;
+  let inflightCount = 0;
+  let attempt = 0;
+  let backoffUntil = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const waiters: (() => void)[] = [];
+
+  const online = (): boolean => typeof navigator === 'undefined' || navigator.onLine !== false;
+  const persist = (entry: Pending): void => {
+    const { bytes: _bytes, busy: _busy, ...stored } = entry;
+    options.outbox.put(stored);
+  };
+  const schedule = (at: number): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => pump(), Math.max(0, at - now()));
+  };
+  const notifyIdle = (): void => {
+    if (inflightCount === 0 && !queue.some((e) => e.busy)) waiters.splice(0).forEach((w) => w());
+  };
+
+  const finish = (entry: Pending, status: number, retryAfter: string | null): void => {
+    entry.busy = false;
+    if (status >= 200 && status < 300) {
+      queue.splice(queue.indexOf(entry) >>> 0, 1);
+      options.outbox.remove(entry.id);
+      attempt = 0;
+      const dropped = options.outbox.takeDropped();
+      if (dropped.spans || dropped.batches) options.onDropped?.(dropped);
+    } else if (isRetryable(status)) {
+      entry.state = 'queued';
+      entry.lease = now() + LEASE_MS;
+      persist(entry);
+      const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+      attempt = Math.min(attempt + 1, 10);
+      // jitter: a fleet of browsers must not come back to a recovering collector in lockstep
+      const delay = retryAfterMs(retryAfter, now()) ?? backoff * (0.5 + Math.random() / 2);
+      backoffUntil = Math.max(backoffUntil, now() + delay);
+    } else {
+      // 400, 413, ...: the collector will never take this batch; resending cannot help
+      queue.splice(queue.indexOf(entry) >>> 0, 1);
+      options.outbox.remove(entry.id);
+      reportInternalError(
+        new Error(`collector refused a batch of ${entry.spans} spans: HTTP ${status}`),
+      );
+    }
+  };
+
+  const send = (entry: Pending, body: string | Uint8Array, gzipped: boolean): void => {
+    if (!fetchImpl) return;
+    entry.state = 'inflight';
+    entry.lease = now() + LEASE_MS;
+    persist(entry);
+    const size = typeof body === 'string' ? entry.bytes : body.byteLength;
+    const keepalive = inflightBytes + size <= KEEPALIVE_BUDGET_BYTES;
+    inflightBytes += keepalive ? size : 0;
+    inflightCount++;
+    const done = (status: number, retryAfter: string | null): void => {
+      inflightBytes -= keepalive ? size : 0;
+      inflightCount--;
+      finish(entry, status, retryAfter);
+      notifyIdle();
+      if (!stopped) pump();
+    };
+    try {
+      fetchImpl(options.url, {
+        method: 'POST',
+        body: body as BodyInit,
+        keepalive,
+        credentials: 'omit',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}),
+          ...options.headers,
+        },
+      }).then(
+        (response) => done(response.status, response.headers.get('Retry-After')),
+        () => done(0, null),
+      );
+    } catch {
+      done(0, null);
+    }
+  };
+
+  const pump = (urgent = false): void => {
+    if (stopped || !fetchImpl) return;
+    const t = now();
+    options.outbox.renew(tab, t);
+    if (t < backoffUntil) {
+      if (!urgent) schedule(backoffUntil);
+      return; // during a backoff, even a hiding page leaves its batches in the outbox
+    }
+    if (!online()) return; // the `online` event pumps again
+    for (const entry of queue) {
+      // when the page hides, a batch still being compressed goes out raw now instead
+      if (entry.state !== 'queued' || (entry.busy && !urgent)) continue;
+      if (inflightCount >= KEEPALIVE_MAX_REQUESTS) break;
+      if (inflightBytes + entry.bytes > KEEPALIVE_BUDGET_BYTES && inflightCount > 0) break;
+      entry.busy = true;
+      if (urgent || typeof CompressionStream === 'undefined') {
+        send(entry, entry.body, false);
+        continue;
+      }
+      void gzip(entry.body).then((compressed) => {
+        // the page may have hidden meanwhile and sent it raw
+        if (entry.state !== 'queued' || stopped) return;
+        send(entry, compressed ?? entry.body, !!compressed);
+      });
+    }
+  };
+
+  const take = (entry: OutboxEntry): void => {
+    const adopted: Pending = {
+      ...entry,
+      owner: tab,
+      lease: now() + LEASE_MS,
+      state: 'queued',
+      bytes: encoder ? encoder.encode(entry.body).length : entry.body.length,
+    };
+    // claim, then read back: the fallback when there is no cross-tab lock
+    persist(adopted);
+    queue.push(adopted);
+  };
+
+  const adoptOrphans = (): void => {
+    for (const orphan of options.outbox.orphans(now())) {
+      if (orphan.owner === tab) continue;
+      if (orphan.state === 'inflight')
+        options.outbox.remove(orphan.id); // assumed delivered
+      else take(orphan);
+    }
+  };
+
+  const replay = (): void => {
+    if (stopped) return;
+    const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+    if (locks?.request) {
+      locks
+        .request('otel-rum-outbox', { ifAvailable: true }, (lock) => {
+          if (lock) adoptOrphans();
+        })
+        .then(() => pump(), reportInternalError);
+    } else {
+      adoptOrphans();
+      pump();
+    }
+  };
+
+  const onOnline = (): void => {
+    backoffUntil = 0;
+    replay();
+  };
+  if (typeof addEventListener === 'function') addEventListener('online', onOnline);
+  const interval = setInterval(replay, REPLAY_INTERVAL_MS);
+
+  return {
+    enqueue(body, spans) {
+      const entry: Pending = {
+        id: randomHex(8),
+        owner: tab,
+        lease: now() + LEASE_MS,
+        state: 'queued',
+        body,
+        spans,
+        created: now(),
+        bytes: encoder ? encoder.encode(body).length : body.length,
+      };
+      persist(entry);
+      queue.push(entry);
+    },
+    pump,
+    replay,
+    settle(timeoutMs) {
+      if (inflightCount === 0 && !queue.some((e) => e.busy)) return Promise.resolve();
+      return new Promise((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, timeoutMs);
+      });
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      clearInterval(interval);
+      if (typeof removeEventListener === 'function') removeEventListener('online', onOnline);
+    },
+    clear() {
+      queue.length = 0;
+      options.outbox.clear();
+    },
+  };
+}
