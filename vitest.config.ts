@@ -24,6 +24,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'engines',
+          include: ['test/engines/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'pipeline',
           include: ['test/pipeline/**/*.test.ts'],
           testTimeout: 300_000,

@@ -58,6 +58,11 @@ export interface RumContext {
   interaction(): Context | undefined;
   /** Run before the batch is flushed on page hide (to emit what is aggregated). */
   beforeFlush: (() => void)[];
+  /**
+   * Spans still open (a click waiting for the page's reaction, a page still loading, a route
+   * rendering): ended when the page hides, so a closed tab loses none of them.
+   */
+  open: Set<() => void>;
   /** Default scrubbing, then the user's `scrubUrl` hook. */
   scrub(url: string): string;
   route(url: string): string;
@@ -117,6 +122,7 @@ export function createRumContext(
     recentInteractions: [],
     interaction,
     beforeFlush: [],
+    open: new Set(),
     scrub,
     route,
     newPageView,
@@ -144,4 +150,16 @@ export function createRumContext(
     },
   };
   return ctx;
+}
+
+/**
+ * Keeps a span-ending function in `ctx.open` until it runs: either when the instrumentation is
+ * done, or when the page hides (whichever comes first). Returns the function, safe to call twice.
+ */
+export function holdOpen(ctx: RumContext, end: () => void): () => void {
+  const once = (): void => {
+    if (ctx.open.delete(once)) end();
+  };
+  ctx.open.add(once);
+  return once;
 }

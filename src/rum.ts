@@ -129,8 +129,14 @@ function start(config: ResolvedConfig): Rum {
       ctx.requestListeners.forEach((listener) => listener());
     },
     onEnd: (span) => {
-      if (span.kind === SpanKind.CLIENT)
+      if (span.kind === SpanKind.CLIENT) {
         ctx.requestsInFlight = Math.max(0, ctx.requestsInFlight - 1);
+      }
+    },
+    // A span that ends while the page is hidden (a late long-frame entry, a vital reported after
+    // our hide flush) may be the last thing this page does: hand it to the sender right away.
+    afterEnd: () => {
+      if (document.visibilityState === 'hidden' && !flushing) void flush(true);
     },
   });
   const provider = new WebTracerProvider({
@@ -147,12 +153,19 @@ function start(config: ResolvedConfig): Rum {
    * Hands everything buffered to the sender. With `urgent` (page hiding or unloading) the batch
    * processor exports synchronously and the sender fires keepalive requests before returning.
    */
+  let flushing = false;
   const flush = (urgent = false): Promise<void> => {
-    ctx.beforeFlush.forEach((hook) => safely(hook));
-    errors.flush();
-    const flushed = processor.forceFlush().catch(() => undefined);
-    exporter.pump(urgent);
-    return flushed;
+    flushing = true;
+    try {
+      ctx.beforeFlush.forEach((hook) => safely(hook));
+      if (urgent) ctx.open.forEach((end) => safely(end));
+      errors.flush();
+      const flushed = processor.forceFlush().catch(() => undefined);
+      exporter.pump(urgent);
+      return flushed;
+    } finally {
+      flushing = false;
+    }
   };
 
   function onNewSession(s: Session): void {
@@ -203,7 +216,20 @@ function start(config: ResolvedConfig): Rum {
     if (document.visibilityState === 'hidden') void flush(true);
   };
   listeners.push(listen(window, 'visibilitychange', onHidden, { capture: false }));
-  listeners.push(listen(window, 'pagehide', () => void flush(true), { capture: false }));
+  listeners.push(
+    listen(
+      window,
+      'pagehide',
+      () => {
+        void flush(true);
+        exporter.release();
+      },
+      { capture: false },
+    ),
+    listen(window, 'pageshow', (event) => {
+      if ((event as PageTransitionEvent).persisted) exporter.reclaim();
+    }),
+  );
 
   if (consent !== 'denied' && session.current().sampled) startTracking();
 

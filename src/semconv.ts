@@ -65,6 +65,8 @@ export const ATTR_BFCACHE_RESTORE = 'rum.navigation.bfcache_restore';
 export const ATTR_REFERRER = 'rum.page.referrer';
 export const ATTR_PREFIX_TIMING = 'rum.timing.';
 export const ATTR_TRANSFER_SIZE = 'rum.timing.transfer_size';
+/** false when the page was hidden or closed before its load event ended. */
+export const ATTR_PAGE_LOAD_COMPLETE = 'rum.page_load.complete';
 export const ATTR_ROUTE_FROM = 'rum.route.from';
 
 // --- errors (semconv exception.*) ---

@@ -11,6 +11,8 @@ export type Consent = 'granted' | 'pending' | 'denied';
 /** What `beforeSend` sees: a finished span, before export. */
 export interface RumSpanData {
   readonly name: string;
+  readonly traceId: string;
+  readonly spanId: string;
   /** Mutable: change or delete attributes here. */
   readonly attributes: Record<string, unknown>;
 }

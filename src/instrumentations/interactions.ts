@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import type { RumContext } from '../context';
+import { holdOpen, type RumContext } from '../context';
 import { listen } from '../browser/dom';
 import { cssSelector, rumName } from '../privacy/selector';
 
@@ -28,7 +28,6 @@ export function trackInteractions(
   setInteraction: (span: Span, windowMs: number) => void,
 ): { stop(): void } {
   const recent: { target: Element; at: number }[] = [];
-  const open = new Set<() => void>();
 
   const onEvent = (event: Event): void => {
     const origin = event.target as Element | null;
@@ -58,37 +57,35 @@ export function trackInteractions(
     setInteraction(span, INTERACTION_WINDOW_MS);
     ctx.recentInteractions.push({ at, span: span.spanContext() });
     if (ctx.recentInteractions.length > 20) ctx.recentInteractions.shift();
-    watchReaction(ctx, span, event.type === 'click' && !element.matches(NO_DEAD_CLICK), open);
+    watchReaction(ctx, span, event.type === 'click' && !element.matches(NO_DEAD_CLICK));
   };
 
   const stops = [listen(document, 'click', onEvent), listen(document, 'submit', onEvent)];
   return {
     stop() {
       stops.forEach((stop) => stop());
-      open.forEach((end) => end());
     },
   };
 }
 
-/** Ends the span at the page's first reaction, or flags a dead click when nothing happens. */
-function watchReaction(
-  ctx: RumContext,
-  span: Span,
-  canBeDead: boolean,
-  open: Set<() => void>,
-): void {
+/**
+ * Ends the span at the page's first reaction, or flags a dead click when nothing happens in the
+ * window. If the page hides first, the span ends then, unflagged.
+ */
+function watchReaction(ctx: RumContext, span: Span, canBeDead: boolean): void {
   let observer: MutationObserver | undefined;
-  const finish = (dead: boolean): void => {
-    if (!open.delete(end)) return;
+  let dead = false;
+  const end = holdOpen(ctx, () => {
     observer?.disconnect();
     ctx.requestListeners.delete(end);
     clearTimeout(timer);
     if (canBeDead) span.setAttribute('rum.interaction.dead', dead);
     span.end();
-  };
-  const end = (): void => finish(false);
-  open.add(end);
-  const timer = setTimeout(() => finish(true), DEAD_CLICK_WINDOW_MS);
+  });
+  const timer = setTimeout(() => {
+    dead = true;
+    end();
+  }, DEAD_CLICK_WINDOW_MS);
   // a request the click started counts as a reaction
   ctx.requestListeners.add(end);
   try {

@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import type { RumContext } from '../context';
+import { holdOpen, type RumContext } from '../context';
 import { currentUrl, listen } from '../browser/dom';
 import { patchHistory } from '../browser/history';
 import { afterNextPaint } from '../browser/timing';
@@ -38,7 +38,7 @@ export function trackRouteChanges(ctx: RumContext): { stop(): void } {
     );
     view.parent = trace.setSpan(ctx.rootContext(), span);
     ctx.currentView = view;
-    afterNextPaint(guard(() => span.end()));
+    afterNextPaint(guard(holdOpen(ctx, () => span.end())));
   });
 
   const unpatch = patchHistory(onChange);

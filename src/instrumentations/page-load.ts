@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
-import type { RumContext } from '../context';
+import { holdOpen, type RumContext } from '../context';
 import { currentUrl, listen } from '../browser/dom';
 import { navigationEntry } from '../browser/observe';
 import { afterLoad, afterNextPaint } from '../browser/timing';
@@ -48,13 +48,19 @@ export function trackPageLoads(ctx: RumContext): { stop(): void } {
   const view = ctx.documentView;
   const span = ctx.startSpan(S.SPAN_PAGE_LOAD, {}, { startTime: 0, view, root: true });
   view.parent = trace.setSpan(ctx.rootContext(), span);
+  // a tab closed before the load event still reports the page load, marked incomplete
+  const endEarly = holdOpen(ctx, () => {
+    span.setAttribute(S.ATTR_PAGE_LOAD_COMPLETE, false);
+    span.end();
+  });
   const stopLoad = afterLoad(
     guard(() => {
+      if (!ctx.open.delete(endEarly)) return;
       const entry = navigationEntry();
       const attrs: Attributes = { ...viewportAttributes(), [S.ATTR_BFCACHE_RESTORE]: false };
       if (document.referrer) attrs[S.ATTR_REFERRER] = ctx.scrub(document.referrer);
       if (entry) Object.assign(attrs, navigationTimingAttributes(entry));
-      span.setAttributes(attrs);
+      span.setAttributes({ ...attrs, [S.ATTR_PAGE_LOAD_COMPLETE]: true });
       // the backend trace that served this document, from its Server-Timing header
       const link = serverTimingEntriesLink(entry?.serverTiming);
       if (link) span.addLink(link);
@@ -77,7 +83,7 @@ export function trackPageLoads(ctx: RumContext): { stop(): void } {
       { startTime: event.timeStamp, view, root: true },
     );
     view.parent = trace.setSpan(ctx.rootContext(), span);
-    afterNextPaint(guard(() => span.end()));
+    afterNextPaint(guard(holdOpen(ctx, () => span.end())));
   });
 
   return {

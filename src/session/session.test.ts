@@ -96,6 +96,7 @@ describe('sessions', () => {
         throw new Error('QuotaExceededError');
       },
       remove: () => {},
+      keys: () => [],
     };
     const safe: KeyValueStore = {
       kind: 'localStorage',
@@ -108,6 +109,7 @@ describe('sessions', () => {
       },
       set: () => {},
       remove: () => {},
+      keys: () => [],
     };
     const { manager } = setup({ store: safe });
     const id = manager.current().id;

@@ -17,6 +17,8 @@ export interface RumExporter extends SpanExporter {
   pump(urgent: boolean): void;
   /** Resolves once nothing is in flight. */
   settle(timeoutMs: number): Promise<void>;
+  release(): void;
+  reclaim(): void;
 }
 
 export interface ExporterOptions {
@@ -89,6 +91,8 @@ export function createExporter(options: ExporterOptions): RumExporter {
     },
     pump: (urgent) => sender.pump(urgent),
     settle: (timeoutMs) => sender.settle(timeoutMs),
+    release: () => sender.release(),
+    reclaim: () => sender.reclaim(),
     forceFlush: () => sender.settle(10_000),
     shutdown: async () => {
       await sender.settle(5_000);

@@ -13,6 +13,7 @@ import type { KeyValueStore } from '../browser/storage';
  */
 export const OUTBOX_PREFIX = 'otel_rum_outbox:';
 export const DROPPED_KEY = 'otel_rum_outbox_dropped';
+export const BACKOFF_KEY = 'otel_rum_backoff_until';
 /** Default bound on what the outbox keeps (characters of OTLP JSON, oldest dropped first). */
 export const OUTBOX_MAX_CHARS = 1_000_000;
 export const LEASE_MS = 15_000;
@@ -36,11 +37,15 @@ export interface Dropped {
 
 export interface Outbox {
   put(entry: OutboxEntry): void;
+  get(id: string): OutboxEntry | undefined;
   remove(id: string): void;
   /** Entries whose lease has run out (their tab is gone), oldest first. */
   orphans(now: number): OutboxEntry[];
   /** Renews this tab's leases that are past half their time. */
   renew(owner: string, now: number): void;
+  /** Until when the collector is known to be failing (shared by every tab). */
+  backoff(): number;
+  setBackoff(until: number): void;
   /** What the bound made us drop since the counter was last taken (and resets it). */
   takeDropped(): Dropped;
   clear(): void;
@@ -97,6 +102,7 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
       }
       store.set(OUTBOX_PREFIX + entry.id, JSON.stringify(entry));
     },
+    get: (id) => read(OUTBOX_PREFIX + id),
     remove(id) {
       store.remove(OUTBOX_PREFIX + id);
     },
@@ -109,6 +115,11 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
           store.set(OUTBOX_PREFIX + e.id, JSON.stringify({ ...e, lease: now + LEASE_MS }));
         }
       }
+    },
+    backoff: () => Number(store.get(BACKOFF_KEY)) || 0,
+    setBackoff(until) {
+      if (until) store.set(BACKOFF_KEY, String(until));
+      else store.remove(BACKOFF_KEY);
     },
     takeDropped() {
       const d = takeDroppedRaw();

@@ -20,6 +20,8 @@ export interface RumSpanProcessorOptions {
   /** Observes every recorded span (request counting). */
   onStart?: (span: Span) => void;
   onEnd?: (span: ReadableSpan) => void;
+  /** Called after a span is batched: the page may be about to die, so send it at once. */
+  afterEnd?: () => void;
 }
 
 /**
@@ -52,14 +54,13 @@ export function createRumSpanProcessor(options: RumSpanProcessorOptions): SpanPr
         attributes['url.full'] = safely(() => options.scrubUrl!(url)) ?? '';
       }
       if (options.beforeSend) {
-        const data: RumSpanData = {
-          name: span.name,
-          attributes: span.attributes as Record<string, unknown>,
-        };
+        const { traceId, spanId } = span.spanContext();
+        const data: RumSpanData = { name: span.name, traceId, spanId, attributes };
         const keep = safely(() => options.beforeSend!(data));
         if (keep === false) return;
       }
       batch.onEnd(span);
+      safely(() => options.afterEnd?.());
     },
     forceFlush: () => batch.forceFlush(),
     shutdown: () => batch.shutdown(),

@@ -30,12 +30,18 @@ export interface Sender {
   stop(): void;
   /** Everything queued (consent withdrawn). */
   clear(): void;
+  /** The page is going away: what it could not send is free for the next page or tab to adopt. */
+  release(): void;
+  /** The page came back (back/forward cache): keep only what no other tab adopted meanwhile. */
+  reclaim(): void;
 }
 
 interface Pending extends OutboxEntry {
   bytes: number;
   /** Being compressed or sent by this tab right now. */
   busy?: boolean;
+  /** Bumped at every send, so a compression that finishes late cannot send a second copy. */
+  attempt?: number;
 }
 
 type FetchLike = typeof fetch;
@@ -85,8 +91,17 @@ export function createSender(options: SenderOptions): Sender {
   let backoffUntil = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  /** Between `pagehide` and a back/forward cache restore. */
+  let leaving = false;
   const waiters: (() => void)[] = [];
 
+  /** Another tab may have adopted a batch whose lease ran out: then it is theirs to send. */
+  const stillOurs = (entry: Pending): boolean => {
+    const stored = options.outbox.get(entry.id);
+    if (stored && stored.owner === tab) return true;
+    queue.splice(queue.indexOf(entry) >>> 0, 1);
+    return false;
+  };
   const online = (): boolean => typeof navigator === 'undefined' || navigator.onLine !== false;
   const persist = (entry: Pending): void => {
     const { bytes: _bytes, busy: _busy, ...stored } = entry;
@@ -106,6 +121,7 @@ export function createSender(options: SenderOptions): Sender {
       queue.splice(queue.indexOf(entry) >>> 0, 1);
       options.outbox.remove(entry.id);
       attempt = 0;
+      if (backoffUntil) options.outbox.setBackoff((backoffUntil = 0));
       const dropped = options.outbox.takeDropped();
       if (dropped.spans || dropped.batches) options.onDropped?.(dropped);
     } else if (isRetryable(status)) {
@@ -117,6 +133,8 @@ export function createSender(options: SenderOptions): Sender {
       // jitter: a fleet of browsers must not come back to a recovering collector in lockstep
       const delay = retryAfterMs(retryAfter, now()) ?? backoff * (0.5 + Math.random() / 2);
       backoffUntil = Math.max(backoffUntil, now() + delay);
+      // every tab of the origin learns the collector is failing: none sends to it while hiding
+      options.outbox.setBackoff(backoffUntil);
     } else {
       // 400, 413, ...: the collector will never take this batch; resending cannot help
       queue.splice(queue.indexOf(entry) >>> 0, 1);
@@ -129,16 +147,27 @@ export function createSender(options: SenderOptions): Sender {
 
   const send = (entry: Pending, body: string | Uint8Array, gzipped: boolean): void => {
     if (!fetchImpl) return;
-    entry.state = 'inflight';
-    entry.lease = now() + LEASE_MS;
-    persist(entry);
     const size = typeof body === 'string' ? entry.bytes : body.byteLength;
     const keepalive = inflightBytes + size <= KEEPALIVE_BUDGET_BYTES;
+    if (!keepalive && inflightCount > 0) {
+      // Only keepalive requests survive an unload; wait for room rather than risk one that dies.
+      entry.busy = false;
+      return;
+    }
+    // A batch too big for keepalive even alone goes as a normal request and stays queued in
+    // storage: if the page dies mid-flight it is sent again (at-least-once, for this case only).
+    entry.state = 'inflight';
+    entry.lease = now() + LEASE_MS;
+    persist(keepalive ? entry : { ...entry, state: 'queued' });
     inflightBytes += keepalive ? size : 0;
     inflightCount++;
     const done = (status: number, retryAfter: string | null): void => {
       inflightBytes -= keepalive ? size : 0;
       inflightCount--;
+      // A page being unloaded sees its keepalive requests fail on its side while the browser
+      // still delivers them: what it learns then is not the collector's answer. The batch stays
+      // marked in flight (assumed delivered) rather than queued for a second copy.
+      if (leaving) return;
       finish(entry, status, retryAfter);
       notifyIdle();
       if (!stopped) pump();
@@ -167,6 +196,7 @@ export function createSender(options: SenderOptions): Sender {
     if (stopped || !fetchImpl) return;
     const t = now();
     options.outbox.renew(tab, t);
+    backoffUntil = Math.max(backoffUntil, options.outbox.backoff());
     if (t < backoffUntil) {
       if (!urgent) schedule(backoffUntil);
       return; // during a backoff, even a hiding page leaves its batches in the outbox
@@ -177,14 +207,16 @@ export function createSender(options: SenderOptions): Sender {
       if (entry.state !== 'queued' || (entry.busy && !urgent)) continue;
       if (inflightCount >= KEEPALIVE_MAX_REQUESTS) break;
       if (inflightBytes + entry.bytes > KEEPALIVE_BUDGET_BYTES && inflightCount > 0) break;
+      if (!stillOurs(entry)) continue;
       entry.busy = true;
+      const attemptNo = (entry.attempt = (entry.attempt ?? 0) + 1);
       if (urgent || typeof CompressionStream === 'undefined') {
         send(entry, entry.body, false);
         continue;
       }
       void gzip(entry.body).then((compressed) => {
-        // the page may have hidden meanwhile and sent it raw
-        if (entry.state !== 'queued' || stopped) return;
+        // the page may have hidden meanwhile and sent it raw (perhaps failed and queued again)
+        if (entry.attempt !== attemptNo || entry.state !== 'queued' || stopped) return;
         send(entry, compressed ?? entry.body, !!compressed);
       });
     }
@@ -214,7 +246,10 @@ export function createSender(options: SenderOptions): Sender {
 
   const replay = (): void => {
     if (stopped) return;
-    const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+    const locks =
+      typeof navigator === 'undefined'
+        ? undefined
+        : (navigator as Navigator & { locks?: LockManager }).locks;
     if (locks?.request) {
       locks
         .request('otel-rum-outbox', { ifAvailable: true }, (lock) => {
@@ -233,13 +268,18 @@ export function createSender(options: SenderOptions): Sender {
   };
   if (typeof addEventListener === 'function') addEventListener('online', onOnline);
   const interval = setInterval(replay, REPLAY_INTERVAL_MS);
+  // a live tab keeps its leases, even while it waits out a long backoff
+  const renewal = setInterval(() => {
+    if (queue.length) options.outbox.renew(tab, now());
+  }, LEASE_MS / 3);
 
   return {
     enqueue(body, spans) {
       const entry: Pending = {
         id: randomHex(8),
         owner: tab,
-        lease: now() + LEASE_MS,
+        // after pagehide nothing here will send it: free for the next page at once
+        lease: leaving ? 0 : now() + LEASE_MS,
         state: 'queued',
         body,
         spans,
@@ -262,11 +302,32 @@ export function createSender(options: SenderOptions): Sender {
       stopped = true;
       clearTimeout(timer);
       clearInterval(interval);
+      clearInterval(renewal);
       if (typeof removeEventListener === 'function') removeEventListener('online', onOnline);
     },
     clear() {
       queue.length = 0;
       options.outbox.clear();
+    },
+    release() {
+      leaving = true;
+      for (const entry of queue) {
+        // queued ones, including any still being compressed: nothing of this page sends them now
+        if (entry.state === 'queued') persist({ ...entry, lease: 0 });
+      }
+    },
+    reclaim() {
+      leaving = false;
+      for (const entry of [...queue]) {
+        const stored = options.outbox.get(entry.id);
+        if (entry.state === 'queued' && (!stored || stored.owner !== tab)) {
+          queue.splice(queue.indexOf(entry), 1);
+        } else if (entry.state === 'queued') {
+          entry.lease = now() + LEASE_MS;
+          persist(entry);
+        }
+      }
+      pump();
     },
   };
 }

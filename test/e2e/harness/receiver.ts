@@ -84,13 +84,21 @@ export function decodeTraces(body: unknown): ReceivedSpan[] {
 export interface Receiver {
   url: string;
   spans: ReceivedSpan[];
-  requests: { headers: IncomingMessage['headers']; bytes: number; spanCount: number }[];
+  requests: {
+    headers: IncomingMessage['headers'];
+    bytes: number;
+    spanCount: number;
+    spanIds: string[];
+    at: number;
+  }[];
   /** Resolves when `predicate` holds over the received spans, rejects after `timeoutMs`. */
   waitFor(
     predicate: (spans: ReceivedSpan[]) => boolean,
     timeoutMs?: number,
   ): Promise<ReceivedSpan[]>;
   clear(): void;
+  /** Requests it could not decode (answered 400). */
+  rejected?: number;
   /** Override the response for the next requests (fault injection). */
   respondWith?: (req: IncomingMessage, res: ServerResponse) => boolean;
   close(): Promise<void>;
@@ -152,9 +160,13 @@ export async function startReceiver(): Promise<Receiver> {
           headers: req.headers,
           bytes: raw.length,
           spanCount: spans.length,
-        });
+          spanIds: spans.map((s) => s.spanId),
+          at: Date.now(),
+          url: req.url,
+        } as any);
         res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
       } catch (error) {
+        receiver.rejected = (receiver.rejected ?? 0) + 1;
         res.writeHead(400).end(String(error));
       }
     });

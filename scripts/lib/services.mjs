@@ -1,0 +1,368 @@
+// Start the pipeline's servers (collector, Prometheus, Tempo) as child processes on 127.0.0.1.
+// Used by `npm run stack`, the pipeline tests and the load test. Each start function waits for
+// the server's health/readiness endpoint and returns its URLs plus stop(); output goes to a log
+// file (see `logFile`) so a failing test can point at it.
+//
+// Addresses: an explicit option wins, then the environment variable named below, then a
+// default. A port of 0 means "pick a free one".
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, writeFile, open, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const HOST = '127.0.0.1';
+
+/** A free TCP port on 127.0.0.1 (bind port 0, read it, release it). */
+export function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** opt ?? env ?? fallback, then 0 -> a free port. */
+async function port(opt, envName, fallback) {
+  const raw = opt ?? process.env[envName] ?? fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${envName}: bad port ${raw}`);
+  return n === 0 ? freePort() : n;
+}
+
+/** Port of a "host:port" env var such as RUM_OTLP_HTTP_ENDPOINT. */
+function envEndpointPort(name) {
+  const v = process.env[name];
+  if (!v) return undefined;
+  const host = v.slice(0, v.lastIndexOf(':'));
+  if (host !== HOST && host !== 'localhost') {
+    throw new Error(`${name}=${v}: this stack only binds 127.0.0.1`);
+  }
+  return v.slice(v.lastIndexOf(':') + 1);
+}
+
+let logDirPromise;
+/** One directory per process for logs and data, unless OTEL_RUM_STACK_DIR is set. */
+export function stackDir() {
+  logDirPromise ??= process.env.OTEL_RUM_STACK_DIR
+    ? mkdir(process.env.OTEL_RUM_STACK_DIR, { recursive: true }).then(
+        () => process.env.OTEL_RUM_STACK_DIR,
+      )
+    : mkdtemp(join(tmpdir(), 'otel-rum-stack-'));
+  return logDirPromise;
+}
+
+async function waitFor(url, { timeoutMs = 60_000, child, name, logFile }) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const tail = await readFile(logFile, 'utf8').catch(() => '');
+      throw new Error(
+        `${name} exited (${child.exitCode ?? child.signalCode}) before ready; log ${logFile}:\n${tail.slice(-3000)}`,
+      );
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = err.message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} not ready at ${url} after ${timeoutMs} ms (${last}); log ${logFile}`);
+}
+
+/** Spawn a server with output to a log file; returns { child, stop, logFile }. */
+async function launch(name, bin, args, { env = {}, logFile, cwd } = {}) {
+  if (!existsSync(bin)) throw new Error(`${name}: binary not found: ${bin}`);
+  const log = await open(logFile, 'a');
+  const child = spawn(bin, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', log.fd, log.fd],
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  let stopping;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await log.close();
+    })());
+  return { child, stop, logFile };
+}
+
+const run = promisify(execFile);
+
+/** stop(), then delete a data dir we created (kept with OTEL_RUM_KEEP_DATA=1). */
+function stopAndClean(stop, dataDir, created) {
+  return async () => {
+    await stop();
+    if (created && process.env.OTEL_RUM_KEEP_DATA !== '1')
+      await rm(dataDir, { recursive: true, force: true });
+  };
+}
+
+/** Path of our collector build: $OTELCOL_RUM_BIN, or scripts/collector/build.sh (cached). */
+export async function collectorBinary() {
+  if (process.env.OTELCOL_RUM_BIN) return process.env.OTELCOL_RUM_BIN;
+  const { stdout } = await run(join(ROOT, 'scripts/collector/build.sh'), [], {
+    maxBuffer: 64 << 20,
+  });
+  return stdout.trim().split('\n').pop();
+}
+
+/** Path of the Tempo build: $TEMPO_BIN, or scripts/collector/build-tempo.sh (cached). */
+export async function tempoBinary() {
+  if (process.env.TEMPO_BIN) return process.env.TEMPO_BIN;
+  const { stdout } = await run(join(ROOT, 'scripts/collector/build-tempo.sh'), [], {
+    maxBuffer: 64 << 20,
+  });
+  return stdout.trim().split('\n').pop();
+}
+
+/**
+ * The collector on otel-collector/config.yaml (or `config`).
+ * @param {object} o
+ * @param {number} [o.otlpPort] OTLP/HTTP (env RUM_OTLP_HTTP_ENDPOINT, default 4318)
+ * @param {number} [o.prometheusPort] metrics for Prometheus (env RUM_PROMETHEUS_EXPORTER_ENDPOINT, 9464)
+ * @param {number} [o.healthPort] health check (env RUM_HEALTH_ENDPOINT, 13133)
+ * @param {number} [o.telemetryPort] collector self-metrics (env RUM_COLLECTOR_TELEMETRY_PORT, 8888)
+ * @param {string} [o.tempoOtlpEndpoint] host:port of Tempo's OTLP gRPC (env RUM_TEMPO_OTLP_ENDPOINT)
+ * @param {string[]} [o.corsOrigins] allowed browser origins (env RUM_CORS_ALLOWED_ORIGINS, a JSON list)
+ * @param {Record<string,string>} [o.env] extra env (RUM_MEMORY_LIMIT_MIB, RUM_CLIENT_IP, ...)
+ */
+export async function startCollector(o = {}) {
+  const dir = await stackDir();
+  const bin = o.bin ?? (await collectorBinary());
+  const otlpPort = await port(
+    o.otlpPort,
+    'RUM_OTLP_HTTP_PORT',
+    envEndpointPort('RUM_OTLP_HTTP_ENDPOINT') ?? 4318,
+  );
+  const prometheusPort = await port(
+    o.prometheusPort,
+    'RUM_PROMETHEUS_EXPORTER_PORT',
+    envEndpointPort('RUM_PROMETHEUS_EXPORTER_ENDPOINT') ?? 9464,
+  );
+  const healthPort = await port(
+    o.healthPort,
+    'RUM_HEALTH_PORT',
+    envEndpointPort('RUM_HEALTH_ENDPOINT') ?? 13133,
+  );
+  const telemetryPort = await port(o.telemetryPort, 'RUM_COLLECTOR_TELEMETRY_PORT', 8888);
+  const origins =
+    o.corsOrigins ??
+    (process.env.RUM_CORS_ALLOWED_ORIGINS ? JSON.parse(process.env.RUM_CORS_ALLOWED_ORIGINS) : []);
+  if (origins.some((x) => x.includes('*')))
+    throw new Error('CORS origins must be explicit, never "*"');
+  const logFile = o.logFile ?? join(dir, `collector-${otlpPort}.log`);
+  const env = {
+    RUM_OTLP_HTTP_ENDPOINT: `${HOST}:${otlpPort}`,
+    RUM_PROMETHEUS_EXPORTER_ENDPOINT: `${HOST}:${prometheusPort}`,
+    RUM_HEALTH_ENDPOINT: `${HOST}:${healthPort}`,
+    RUM_COLLECTOR_TELEMETRY_PORT: String(telemetryPort),
+    RUM_TEMPO_OTLP_ENDPOINT:
+      o.tempoOtlpEndpoint ?? process.env.RUM_TEMPO_OTLP_ENDPOINT ?? `${HOST}:4317`,
+    RUM_CORS_ALLOWED_ORIGINS: JSON.stringify(origins),
+    ...o.env,
+  };
+  const config = o.config ?? join(ROOT, 'otel-collector/config.yaml');
+  const p = await launch('collector', bin, ['--config', config], { env, logFile });
+  const healthUrl = `http://${HOST}:${healthPort}/health`;
+  try {
+    await waitFor(healthUrl, {
+      child: p.child,
+      name: 'collector',
+      logFile,
+      timeoutMs: o.timeoutMs,
+    });
+  } catch (err) {
+    await p.stop();
+    throw err;
+  }
+  return {
+    name: 'collector',
+    pid: p.child.pid,
+    child: p.child,
+    otlpUrl: `http://${HOST}:${otlpPort}`,
+    metricsUrl: `http://${HOST}:${prometheusPort}/metrics`,
+    prometheusTarget: `${HOST}:${prometheusPort}`,
+    telemetryTarget: `${HOST}:${telemetryPort}`,
+    healthUrl,
+    logFile,
+    stop: p.stop,
+  };
+}
+
+/**
+ * Prometheus (Debian's /usr/bin/prometheus or $PROMETHEUS_BIN) on prometheus/prometheus.yml,
+ * rendered with the given scrape targets, exemplar storage on, data in a temp dir.
+ * @param {object} o
+ * @param {number} [o.port] env PROMETHEUS_PORT, default 9090
+ * @param {string} [o.rumTarget] host:port of the collector's Prometheus exporter
+ * @param {string} [o.otelcolTarget] host:port of the collector's self-metrics
+ * @param {string} [o.scrapeInterval] e.g. "1s" in tests (default from the file, 15s)
+ */
+export async function startPrometheus(o = {}) {
+  const dir = await stackDir();
+  const bin = o.bin ?? process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
+  const p0 = await port(o.port, 'PROMETHEUS_PORT', 9090);
+  const dataDir = o.dataDir ?? (await mkdtemp(join(dir, 'prometheus-data-')));
+  const src = await readFile(join(ROOT, 'prometheus/prometheus.yml'), 'utf8');
+  let cfg = src
+    .replace(
+      '"127.0.0.1:9464"',
+      JSON.stringify(o.rumTarget ?? process.env.PROMETHEUS_RUM_TARGET ?? '127.0.0.1:9464'),
+    )
+    .replace(
+      '"127.0.0.1:8888"',
+      JSON.stringify(o.otelcolTarget ?? process.env.PROMETHEUS_OTELCOL_TARGET ?? '127.0.0.1:8888'),
+    )
+    .replace('- rules/*.yml', `- ${join(ROOT, 'prometheus/rules')}/*.yml`);
+  if (o.scrapeInterval)
+    cfg = cfg.replaceAll(/(scrape_interval|evaluation_interval): 15s/g, `$1: ${o.scrapeInterval}`);
+  const configFile = join(dir, `prometheus-${p0}.yml`);
+  await writeFile(configFile, cfg);
+  const logFile = o.logFile ?? join(dir, `prometheus-${p0}.log`);
+  const args = [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${dataDir}`,
+    `--web.listen-address=${HOST}:${p0}`,
+    '--enable-feature=exemplar-storage',
+    '--web.enable-lifecycle',
+    '--log.level=info',
+  ];
+  const p = await launch('prometheus', bin, args, { env: o.env, logFile });
+  const url = `http://${HOST}:${p0}`;
+  try {
+    await waitFor(`${url}/-/ready`, {
+      child: p.child,
+      name: 'prometheus',
+      logFile,
+      timeoutMs: o.timeoutMs,
+    });
+  } catch (err) {
+    await p.stop();
+    throw err;
+  }
+  const stop = stopAndClean(p.stop, dataDir, !o.dataDir);
+  return {
+    name: 'prometheus',
+    pid: p.child.pid,
+    child: p.child,
+    url,
+    configFile,
+    dataDir,
+    logFile,
+    stop,
+  };
+}
+
+/**
+ * Tempo single binary on tempo/tempo.yaml (env-expanded), storage in a temp dir.
+ * @param {object} o
+ * @param {number} [o.httpPort] API (env TEMPO_HTTP_PORT, default 3200)
+ * @param {number} [o.otlpGrpcPort] OTLP gRPC receiver (env TEMPO_OTLP_GRPC_PORT, default 4317)
+ * @param {number} [o.grpcPort] Tempo's internal gRPC server (env TEMPO_GRPC_PORT, default 9095)
+ */
+export async function startTempo(o = {}) {
+  const dir = await stackDir();
+  const bin = o.bin ?? (await tempoBinary());
+  const httpPort = await port(o.httpPort, 'TEMPO_HTTP_PORT', 3200);
+  const otlpGrpcPort = await port(o.otlpGrpcPort, 'TEMPO_OTLP_GRPC_PORT', 4317);
+  const grpcPort = await port(o.grpcPort, 'TEMPO_GRPC_PORT', 9095);
+  const memberlistPort = await port(o.memberlistPort, 'TEMPO_MEMBERLIST_PORT', 0);
+  const dataDir = o.dataDir ?? (await mkdtemp(join(dir, 'tempo-data-')));
+  const logFile = o.logFile ?? join(dir, `tempo-${httpPort}.log`);
+  const env = {
+    TEMPO_HTTP_PORT: String(httpPort),
+    TEMPO_OTLP_GRPC_ENDPOINT: `${HOST}:${otlpGrpcPort}`,
+    TEMPO_GRPC_PORT: String(grpcPort),
+    TEMPO_MEMBERLIST_PORT: String(memberlistPort),
+    TEMPO_DATA_DIR: dataDir,
+    ...o.env,
+  };
+  const args = [`-config.file=${join(ROOT, 'tempo/tempo.yaml')}`, '-config.expand-env=true'];
+  const p = await launch('tempo', bin, args, { env, logFile });
+  const url = `http://${HOST}:${httpPort}`;
+  try {
+    await waitFor(`${url}/ready`, {
+      child: p.child,
+      name: 'tempo',
+      logFile,
+      timeoutMs: o.timeoutMs ?? 120_000,
+    });
+  } catch (err) {
+    await p.stop();
+    throw err;
+  }
+  return {
+    name: 'tempo',
+    pid: p.child.pid,
+    child: p.child,
+    url,
+    otlpGrpcEndpoint: `${HOST}:${otlpGrpcPort}`,
+    dataDir,
+    logFile,
+    stop: stopAndClean(p.stop, dataDir, !o.dataDir),
+  };
+}
+
+/**
+ * Tempo, then the collector exporting to it, then Prometheus scraping the collector.
+ * `ports: 'free'` picks free ports for everything (tests); otherwise env/defaults apply.
+ */
+export async function startPipeline(o = {}) {
+  const free = o.ports === 'free' ? 0 : undefined;
+  const started = [];
+  const stop = async () => {
+    for (const s of started.reverse()) await s.stop().catch(() => {});
+  };
+  try {
+    const tempo =
+      o.tempo === false
+        ? undefined
+        : await startTempo({
+            httpPort: free,
+            otlpGrpcPort: free,
+            grpcPort: free,
+            ...o.tempoOptions,
+          });
+    if (tempo) started.push(tempo);
+    const collector = await startCollector({
+      otlpPort: free,
+      prometheusPort: free,
+      healthPort: free,
+      telemetryPort: free,
+      tempoOtlpEndpoint: tempo?.otlpGrpcEndpoint,
+      ...o.collectorOptions,
+    });
+    started.push(collector);
+    const prometheus = await startPrometheus({
+      port: free,
+      rumTarget: collector.prometheusTarget,
+      otelcolTarget: collector.telemetryTarget,
+      ...o.prometheusOptions,
+    });
+    started.push(prometheus);
+    return { tempo, collector, prometheus, dir: await stackDir(), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

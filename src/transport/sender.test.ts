@@ -1,0 +1,242 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { memoryStore } from '../browser/storage';
+import { createOutbox, LEASE_MS, OUTBOX_PREFIX } from './outbox';
+import { createSender, KEEPALIVE_BUDGET_BYTES } from './sender';
+
+interface Call {
+  body: string;
+  keepalive: boolean;
+  encoding?: string;
+}
+
+/** A fake collector: answers each request with the next scripted status (then 200). */
+function fakeCollector(script: (number | [number, string])[] = []) {
+  const calls: Call[] = [];
+  const inflight = { now: 0, max: 0, bytes: 0, maxBytes: 0 };
+  const fetchImpl = vi.fn(async (_url: string, init: RequestInit) => {
+    const body =
+      init.body instanceof Uint8Array ? `gzip:${init.body.byteLength}` : String(init.body);
+    const headers = init.headers as Record<string, string>;
+    calls.push({ body, keepalive: !!init.keepalive, encoding: headers['Content-Encoding'] });
+    const size = init.body instanceof Uint8Array ? init.body.byteLength : String(init.body).length;
+    inflight.now++;
+    inflight.bytes += init.keepalive ? size : 0;
+    inflight.max = Math.max(inflight.max, inflight.now);
+    inflight.maxBytes = Math.max(inflight.maxBytes, inflight.bytes);
+    await new Promise((r) => setTimeout(r, 5));
+    inflight.now--;
+    inflight.bytes -= init.keepalive ? size : 0;
+    const next = script.shift() ?? 200;
+    const [status, retryAfter] = Array.isArray(next) ? next : [next, null];
+    if (status === 0) throw new TypeError('Failed to fetch');
+    return new Response('{}', { status, headers: retryAfter ? { 'Retry-After': retryAfter } : {} });
+  });
+  vi.stubGlobal('fetch', fetchImpl);
+  return { calls, inflight };
+}
+
+const until = async (predicate: () => boolean, ms = 3_000) => {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+const outboxKeys = (store: ReturnType<typeof memoryStore>) =>
+  store.keys().filter((k) => k.startsWith(OUTBOX_PREFIX));
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+describe('sender', () => {
+  it('delivers each batch once, gzipped, and empties the outbox', async () => {
+    const { calls } = fakeCollector();
+    const store = memoryStore();
+    const sender = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox: createOutbox(store),
+    });
+    for (let i = 0; i < 5; i++) sender.enqueue(JSON.stringify({ batch: i }), 1);
+    expect(outboxKeys(store)).toHaveLength(5); // written ahead of sending
+    sender.pump();
+    await until(() => outboxKeys(store).length === 0);
+    expect(calls).toHaveLength(5);
+    expect(calls.every((c) => c.encoding === 'gzip' && c.keepalive)).toBe(true);
+    sender.stop();
+  });
+
+  it('sends synchronously and uncompressed when the page hides', () => {
+    const { calls } = fakeCollector();
+    const sender = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox: createOutbox(memoryStore()),
+    });
+    sender.enqueue('{"last":true}', 2);
+    sender.pump(true);
+    expect(calls).toEqual([{ body: '{"last":true}', keepalive: true, encoding: undefined }]);
+    sender.stop();
+  });
+
+  it('retries 503 and 429 honouring Retry-After, and a network error, without duplicates', async () => {
+    const { calls } = fakeCollector([[503, '0'], [429, '0'], 0]);
+    const store = memoryStore();
+    const sender = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox: createOutbox(store),
+    });
+    sender.enqueue('{"a":1}', 1);
+    sender.pump();
+    await until(() => outboxKeys(store).length === 0, 5_000);
+    expect(calls).toHaveLength(4);
+    sender.stop();
+  });
+
+  it('backs off exponentially with jitter when no Retry-After is given', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.stubGlobal('CompressionStream', undefined); // keep every step on the fake clock
+    const { calls } = fakeCollector([503, 503, 503]);
+    const sender = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox: createOutbox(memoryStore()),
+    });
+    sender.enqueue('{"a":1}', 1);
+    sender.pump();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(400); // first backoff is 500..1000 ms
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(700);
+    expect(calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(2_100); // second: 1000..2000 ms
+    expect(calls).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(4_100); // third: 2000..4000 ms
+    expect(calls).toHaveLength(4);
+    sender.stop();
+  });
+
+  it('drops a batch the collector refuses for good (400, 413)', async () => {
+    const { calls } = fakeCollector([400, 413]);
+    const store = memoryStore();
+    const sender = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox: createOutbox(store),
+    });
+    sender.enqueue('{"bad":1}', 1);
+    sender.enqueue('{"big":1}', 1);
+    sender.pump();
+    await until(() => outboxKeys(store).length === 0);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls).toHaveLength(2);
+    sender.stop();
+  });
+
+  it('keeps keepalive requests within the browser budget', async () => {
+    const { calls, inflight } = fakeCollector();
+    const store = memoryStore();
+    const sender = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox: createOutbox(store),
+    });
+    const big = JSON.stringify({ pad: 'x'.repeat(25_000) });
+    for (let i = 0; i < 6; i++) sender.enqueue(big, 10);
+    sender.pump(true);
+    await until(() => outboxKeys(store).length === 0);
+    expect(calls).toHaveLength(6);
+    expect(inflight.maxBytes).toBeLessThanOrEqual(KEEPALIVE_BUDGET_BYTES);
+    sender.stop();
+  });
+
+  it('adopts batches left queued by a closed tab, but never resends one that was in flight', async () => {
+    const { calls } = fakeCollector();
+    const store = memoryStore();
+    const outbox = createOutbox(store);
+    const old = Date.now() - 2 * LEASE_MS;
+    outbox.put({
+      id: 'q',
+      owner: 'gone',
+      lease: old,
+      state: 'queued',
+      body: '{"q":1}',
+      spans: 3,
+      created: old,
+    });
+    outbox.put({
+      id: 'f',
+      owner: 'gone',
+      lease: old,
+      state: 'inflight',
+      body: '{"f":1}',
+      spans: 3,
+      created: old,
+    });
+    outbox.put({
+      id: 'live',
+      owner: 'other-tab',
+      lease: Date.now() + LEASE_MS,
+      state: 'queued',
+      body: '{"l":1}',
+      spans: 1,
+      created: old,
+    });
+    const sender = createSender({ url: 'http://c/v1/traces', headers: {}, outbox });
+    sender.replay();
+    await until(() => calls.length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls.map((c) => c.encoding)).toEqual(['gzip']);
+    expect(outboxKeys(store)).toEqual([`${OUTBOX_PREFIX}live`]); // another live tab's batch is untouched
+    sender.stop();
+  });
+
+  it('sends nothing while offline, and everything when back online', async () => {
+    const { calls } = fakeCollector();
+    vi.stubGlobal('navigator', { onLine: false });
+    const listeners: Record<string, () => void> = {};
+    vi.stubGlobal('addEventListener', (type: string, fn: () => void) => (listeners[type] = fn));
+    vi.stubGlobal('removeEventListener', () => {});
+    const store = memoryStore();
+    const sender = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox: createOutbox(store),
+    });
+    sender.enqueue('{"a":1}', 1);
+    sender.pump(true);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls).toHaveLength(0);
+    vi.stubGlobal('navigator', { onLine: true });
+    listeners.online!();
+    await until(() => calls.length === 1);
+    sender.stop();
+  });
+});
+
+describe('outbox bound', () => {
+  it('drops the oldest batches first and counts what it dropped', () => {
+    const store = memoryStore();
+    const outbox = createOutbox(store, 1_000);
+    for (let i = 0; i < 10; i++) {
+      outbox.put({
+        id: `b${i}`,
+        owner: 't',
+        lease: 0,
+        state: 'queued',
+        body: 'x'.repeat(300),
+        spans: 7,
+        created: i,
+      });
+    }
+    const kept = outboxKeys(store).sort();
+    expect(kept).toEqual([`${OUTBOX_PREFIX}b7`, `${OUTBOX_PREFIX}b8`, `${OUTBOX_PREFIX}b9`]);
+    expect(outbox.takeDropped()).toEqual({ spans: 49, batches: 7 });
+    expect(outbox.takeDropped()).toEqual({ spans: 0, batches: 0 });
+  });
+});
