@@ -21,7 +21,7 @@ import { trackRouteChanges } from './instrumentations/navigation';
 import { trackPageLoads } from './instrumentations/page-load';
 import { trackWebVitals } from './instrumentations/web-vitals';
 import * as S from './semconv';
-import { createSessionManager, SESSION_STORAGE_KEY, type Session } from './session/session';
+import { createSessionManager, type Session } from './session/session';
 import { createExporter } from './transport/exporter';
 import { createRumSpanProcessor } from './transport/processor';
 import type { Consent, Rum, RumAttributes, RumOptions, RumUser } from './types';
@@ -53,9 +53,10 @@ function consentAwareStore(config: ResolvedConfig): KeyValueStore & { upgrade():
     remove: (k) => backing.remove(k),
     keys: () => backing.keys(),
     upgrade() {
-      const value = backing.get(SESSION_STORAGE_KEY);
+      if (backing.kind !== 'memory' || config.session.storage === 'memory') return;
+      const held = backing;
       backing = createStore(config.session.storage);
-      if (value) backing.set(SESSION_STORAGE_KEY, value);
+      for (const key of held.keys()) backing.set(key, held.get(key)!);
     },
   };
 }
@@ -258,9 +259,10 @@ function start(config: ResolvedConfig): Rum {
         return;
       }
       consent = next;
+      // storage first: what the exporter queues on 'granted' must land in persistent storage
+      if (next === 'granted') store.upgrade();
       exporter.setConsent(next);
       if (next === 'granted') {
-        store.upgrade();
         if (session.current().sampled) startTracking();
       } else if (next === 'denied') {
         stopTracking();

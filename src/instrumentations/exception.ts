@@ -1,11 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
 import { redactText } from '../privacy/patterns';
+import { scrubUrlsInText } from '../privacy/url';
 import * as S from '../semconv';
 
 const MAX_MESSAGE = 1_000;
 const MAX_STACK = 8_000;
-/** URLs inside stack frames, with an optional `:line:col` suffix kept apart from the URL. */
-const FRAME_URL = /\b(https?:\/\/[^\s()]+?)(:\d+(?::\d+)?)?(?=[\s()]|$)/g;
 
 /**
  * semconv `exception.*` attributes from anything thrown: Errors, strings, objects. Messages and
@@ -34,11 +33,16 @@ export function exceptionAttributes(
   }
   const attrs: Attributes = {
     [S.ATTR_EXCEPTION_TYPE]: type,
-    [S.ATTR_EXCEPTION_MESSAGE]: redactText(message).slice(0, MAX_MESSAGE),
+    [S.ATTR_EXCEPTION_MESSAGE]: redactText(scrubUrlsInText(message, scrubUrl)).slice(
+      0,
+      MAX_MESSAGE,
+    ),
   };
   if (stack) {
-    const scrubbed = stack.replace(FRAME_URL, (_, url: string, pos = '') => scrubUrl(url) + pos);
-    attrs[S.ATTR_EXCEPTION_STACKTRACE] = redactText(scrubbed).slice(0, MAX_STACK);
+    attrs[S.ATTR_EXCEPTION_STACKTRACE] = redactText(scrubUrlsInText(stack, scrubUrl)).slice(
+      0,
+      MAX_STACK,
+    );
   }
   return attrs;
 }

@@ -1,6 +1,7 @@
 import type { Attributes, SpanContext } from '@opentelemetry/api';
 import type { RumContext } from '../context';
 import { observe } from '../browser/observe';
+import { scrubUrlsInText } from '../privacy/url';
 
 /** Long frames per page view, at most: a janky page cannot flood the collector. */
 export const MAX_FRAMES_PER_VIEW = 50;
@@ -54,7 +55,7 @@ export function trackLongAnimationFrames(ctx: RumContext): {
         attrs['rum.loaf.script.duration'] = Math.round(top.duration);
         if (top.sourceURL) attrs['rum.loaf.script.source_url'] = ctx.scrub(top.sourceURL);
         if (top.sourceFunctionName) attrs['rum.loaf.script.function'] = top.sourceFunctionName;
-        if (top.invoker) attrs['rum.loaf.script.invoker'] = top.invoker;
+        if (top.invoker) attrs['rum.loaf.script.invoker'] = scrubUrlsInText(top.invoker, ctx.scrub);
         if (top.invokerType) attrs['rum.loaf.script.invoker_type'] = top.invokerType;
         if (top.forcedStyleAndLayoutDuration) {
           attrs['rum.loaf.script.forced_style_and_layout'] = Math.round(

@@ -14,6 +14,7 @@ import {
 import type { RumContext } from '../context';
 import { observe } from '../browser/observe';
 import { guard } from '../guard';
+import { scrubUrlsInText } from '../privacy/url';
 import * as S from '../semconv';
 
 type AnyMetric =
@@ -50,7 +51,7 @@ function attributionAttributes(ctx: RumContext, metric: AnyMetric): Attributes {
       const entry = script.entry;
       if (entry.sourceURL) out[`${p}source_url`] = ctx.scrub(entry.sourceURL);
       if (entry.sourceFunctionName) out[`${p}function`] = entry.sourceFunctionName;
-      if (entry.invoker) out[`${p}invoker`] = entry.invoker;
+      if (entry.invoker) out[`${p}invoker`] = scrubUrlsInText(entry.invoker, ctx.scrub);
       if (entry.invokerType) out[`${p}invoker_type`] = entry.invokerType;
     }
     out[`${S.ATTR_PREFIX_WEB_VITAL_ATTRIBUTION}long_animation_frame_count`] =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scrubUrl } from './url';
+import { scrubUrl, scrubUrlsInText } from './url';
 import { redactText } from './patterns';
 
 describe('scrubUrl', () => {
@@ -41,5 +41,16 @@ describe('redactText', () => {
     expect(out).not.toMatch(/jane|4111|abcdef1234567890|550e8400/);
     expect(out).toContain('[email]');
     expect(out).toContain('[card]');
+  });
+});
+
+describe('scrubUrlsInText', () => {
+  it('scrubs URLs inside stack frames and invokers, keeping line and column', () => {
+    const stack =
+      'Error: x\n    at pay (https://shop.example/app.js?token=abc:10:5)\n    at https://shop.example/u/jane@example.com:3:1';
+    expect(scrubUrlsInText(stack, (u) => scrubUrl(u))).toBe(
+      'Error: x\n    at pay (https://shop.example/app.js?token=*:10:5)\n    at https://shop.example/u/[email]:3:1',
+    );
+    expect(scrubUrlsInText('BUTTON#pay.onclick', scrubUrl)).toBe('BUTTON#pay.onclick');
   });
 });

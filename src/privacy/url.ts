@@ -38,3 +38,11 @@ export function scrubUrl(
   if (params.length) query = `?${params.join('&')}`;
   return `${url.protocol}//${url.host}${path}${query}`;
 }
+
+/** URLs inside free text (stack frames, script invokers), with a `:line:col` suffix kept apart. */
+const URL_IN_TEXT = /\b(https?:\/\/[^\s()'"<>]+?)(:\d+(?::\d+)?)?(?=[\s()'"<>]|$)/g;
+
+/** Runs every URL found inside `text` through `scrub`. */
+export function scrubUrlsInText(text: string, scrub: (url: string) => string): string {
+  return text.replace(URL_IN_TEXT, (_, url: string, position = '') => scrub(url) + position);
+}

@@ -90,6 +90,8 @@ export interface Receiver {
     spanCount: number;
     spanIds: string[];
     at: number;
+    /** The decoded request body, for tests that search everything that was sent. */
+    text: string;
   }[];
   /** Resolves when `predicate` holds over the received spans, rejects after `timeoutMs`. */
   waitFor(
@@ -162,8 +164,8 @@ export async function startReceiver(): Promise<Receiver> {
           spanCount: spans.length,
           spanIds: spans.map((s) => s.spanId),
           at: Date.now(),
-          url: req.url,
-        } as any);
+          text: raw.toString('utf8'),
+        });
         res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
       } catch (error) {
         receiver.rejected = (receiver.rejected ?? 0) + 1;
