@@ -36,7 +36,8 @@ export interface Dropped {
 }
 
 export interface Outbox {
-  put(entry: OutboxEntry): void;
+  /** Stores the batch; returns the ids of older batches the bound made room by dropping. */
+  put(entry: OutboxEntry): string[];
   get(id: string): OutboxEntry | undefined;
   remove(id: string): void;
   /** Entries whose lease has run out (their tab is gone), oldest first. */
@@ -86,6 +87,7 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
 
   return {
     put(entry) {
+      const dropped: string[] = [];
       const entries = all().filter((e) => e.id !== entry.id);
       let total = entries.reduce((n, e) => n + e.body.length, entry.body.length);
       // over the bound: the oldest batches go first, and the loss is counted
@@ -94,13 +96,15 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
         if (old.state === 'inflight') continue;
         store.remove(OUTBOX_PREFIX + old.id);
         addDropped(old.spans, 1);
+        dropped.push(old.id);
         total -= old.body.length;
       }
       if (entry.body.length > maxChars) {
         addDropped(entry.spans, 1);
-        return;
+        return [...dropped, entry.id];
       }
       store.set(OUTBOX_PREFIX + entry.id, JSON.stringify(entry));
+      return dropped;
     },
     get: (id) => read(OUTBOX_PREFIX + id),
     remove(id) {

@@ -105,7 +105,12 @@ export function createSender(options: SenderOptions): Sender {
   const online = (): boolean => typeof navigator === 'undefined' || navigator.onLine !== false;
   const persist = (entry: Pending): void => {
     const { bytes: _bytes, busy: _busy, ...stored } = entry;
-    options.outbox.put(stored);
+    // what the bound dropped from storage goes from memory too: memory stays bounded as well
+    const dropped = options.outbox.put(stored);
+    for (const id of dropped) {
+      const i = queue.findIndex((e) => e.id === id);
+      if (i >= 0) queue.splice(i, 1);
+    }
   };
   const schedule = (at: number): void => {
     clearTimeout(timer);
@@ -230,9 +235,8 @@ export function createSender(options: SenderOptions): Sender {
       state: 'queued',
       bytes: encoder ? encoder.encode(entry.body).length : entry.body.length,
     };
-    // claim, then read back: the fallback when there is no cross-tab lock
-    persist(adopted);
     queue.push(adopted);
+    persist(adopted);
   };
 
   const adoptOrphans = (): void => {
@@ -286,8 +290,8 @@ export function createSender(options: SenderOptions): Sender {
         created: now(),
         bytes: encoder ? encoder.encode(body).length : body.length,
       };
-      persist(entry);
       queue.push(entry);
+      persist(entry);
     },
     pump,
     replay,

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type LaunchedBrowser } from './harness/browser';
+import { startFaultProxy, type FaultProxy } from './harness/fault-proxy';
+import { startReceiver, type Receiver } from './harness/receiver';
+import { startPageServer, type PageServer } from './harness/server';
+
+const OUTBOX_MAX = 60_000;
+let receiver: Receiver;
+let proxy: FaultProxy;
+let pages: PageServer;
+let browser: LaunchedBrowser;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  proxy = await startFaultProxy(receiver.url);
+  pages = await startPageServer(proxy.url);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await pages?.close();
+  await proxy?.close();
+  await receiver?.close();
+});
+
+describe('bounds while the collector is down', () => {
+  it('keeps storage and memory within bounds, blocks no frame, and accounts for what it dropped', async () => {
+    proxy.down();
+    const context = await browser.browser.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    const outboxChars = () =>
+      page.evaluate(() =>
+        Object.keys(localStorage)
+          .filter((k) => k.startsWith('otel_rum_outbox:'))
+          .reduce((n, k) => n + JSON.parse(localStorage.getItem(k)!).body.length, 0),
+      );
+    const samples: { outbox: number; heapMB: number }[] = [];
+    for (let load = 0; load < 6; load++) {
+      await page.goto(`${pages.url}/pages/bounds.html?load=${load}`);
+      // a busy page: 400 custom events with some payload, in bursts
+      for (let burst = 0; burst < 8; burst++) {
+        await page.evaluate(() => {
+          for (let i = 0; i < 50; i++)
+            (window as any).rum.trackEvent('busy', { payload: 'x'.repeat(200), i });
+        });
+        await page.waitForTimeout(120);
+      }
+      await page.waitForTimeout(300);
+      const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+      samples.push({ outbox: await outboxChars(), heapMB: usedSize / 2 ** 20 });
+      expect(await page.evaluate(() => (window as any).__sdkLongScripts)).toEqual([]);
+    }
+    console.log(
+      `[bounds] per page load while down: ${JSON.stringify(samples.map((s) => `${s.outbox} chars, ${s.heapMB.toFixed(1)} MB heap`))}`,
+    );
+    for (const s of samples) {
+      expect(s.outbox).toBeLessThanOrEqual(OUTBOX_MAX);
+      expect(s.heapMB).toBeLessThan(30);
+    }
+    expect(receiver.spans).toHaveLength(0);
+
+    // The collector comes back: the next page sends what the outbox kept, and says what it dropped.
+    proxy.up();
+    await page.goto(`${pages.url}/pages/bounds.html?load=back`);
+    const created = async () =>
+      page.evaluate(() =>
+        Object.keys(localStorage)
+          .filter((k) => k.startsWith('e2e_created:'))
+          .flatMap((k) => JSON.parse(localStorage.getItem(k)!) as string[]),
+      );
+    const spans = await receiver.waitFor(
+      (s) => s.some((x) => x.name === 'outbox_overflow'),
+      30_000,
+    );
+    const [overflow] = spans.filter((s) => s.name === 'outbox_overflow');
+    const dropped = Number(overflow.attributes['rum.outbox.dropped_spans']);
+    // the new page waits out the backoff every tab learned during the outage, then delivers
+    let createdIds: string[];
+    let receivedOfCreated: number;
+    const deadline = Date.now() + 90_000;
+    do {
+      await page.evaluate(() => (window as any).rum.flush());
+      createdIds = await created();
+      const received = new Set(receiver.spans.map((s) => s.spanId));
+      receivedOfCreated = createdIds.filter((id) => received.has(id)).length;
+      if (receivedOfCreated + dropped >= createdIds.length) break;
+      await page.waitForTimeout(1_000);
+    } while (Date.now() < deadline);
+    console.log(
+      `[bounds] created ${createdIds.length}, received ${receivedOfCreated}, reported dropped by the bound ${dropped} ` +
+        `(${overflow.attributes['rum.outbox.dropped_batches']} batches)`,
+    );
+    expect(dropped).toBeGreaterThan(0);
+    // every span is either delivered or counted as dropped: nothing vanishes silently
+    expect(receivedOfCreated + dropped).toBe(createdIds.length);
+    await context.close();
+  }, 180_000);
+});
