@@ -1,14 +1,14 @@
 import { context, propagation, SpanKind, type Attributes } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { SamplingDecision, type Sampler, type Span } from '@opentelemetry/sdk-trace-base';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
 import { trace } from '@opentelemetry/api';
 import { networkAttributes, resourceAttributes, staticSpanAttributes } from './attributes';
 import { hasWindow, listen, type Stop } from './browser/dom';
 import { createStore, memoryStore, type KeyValueStore } from './browser/storage';
 import { resolveConfig, type ResolvedConfig } from './config';
-import { createRumContext } from './context';
+import { createRumContext, holdOpen } from './context';
 import { guard, safely, setDebug, warn } from './guard';
 import { INSTANCE_KEY } from './instance';
 import { createInteractionContextManager } from './interaction-context';
@@ -79,6 +79,7 @@ function start(config: ResolvedConfig): Rum {
   });
 
   const staticAttrs = staticSpanAttributes();
+  const openRequests = new Map<Span, () => void>();
   const spanAttributes = (): Attributes => {
     const s = session.current();
     return {
@@ -128,11 +129,24 @@ function start(config: ResolvedConfig): Rum {
       if (span.kind !== SpanKind.CLIENT) return;
       ctx.requestsInFlight++;
       ctx.requestListeners.forEach((listener) => listener());
+      // The fetch instrumentation ends its span 300 ms after the response (to collect Resource
+      // Timing); a page that unloads sooner must not lose the request: end it on hide.
+      openRequests.set(
+        span,
+        holdOpen(ctx, () => {
+          if (span.attributes['http.response.status_code'] === undefined) {
+            span.setAttribute(S.ATTR_HTTP_UNFINISHED, true);
+          }
+          span.end();
+        }),
+      );
     },
     onEnd: (span) => {
-      if (span.kind === SpanKind.CLIENT) {
-        ctx.requestsInFlight = Math.max(0, ctx.requestsInFlight - 1);
-      }
+      if (span.kind !== SpanKind.CLIENT) return;
+      ctx.requestsInFlight = Math.max(0, ctx.requestsInFlight - 1);
+      const hold = openRequests.get(span as unknown as Span);
+      openRequests.delete(span as unknown as Span);
+      if (hold) ctx.open.delete(hold);
     },
     // A span that ends while the page is hidden (a late long-frame entry, a vital reported after
     // our hide flush) may be the last thing this page does: hand it to the sender right away.

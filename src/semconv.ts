@@ -74,6 +74,10 @@ export const ATTR_EXCEPTION_TYPE = 'exception.type';
 export const ATTR_EXCEPTION_MESSAGE = 'exception.message';
 export const ATTR_EXCEPTION_STACKTRACE = 'exception.stacktrace';
 
+// --- HTTP (semconv http.*, url.full from the OpenTelemetry instrumentations) ---
+/** true on a request still unanswered when the page was hidden or closed. */
+export const ATTR_HTTP_UNFINISHED = 'rum.http.unfinished';
+
 // --- custom events ---
 export const ATTR_EVENT_NAME = 'rum.event.name';
 export const ATTR_PAGE_LCP_RATING = 'rum.page.lcp_rating';

@@ -18,8 +18,11 @@ export async function startDemo(options: {
   collector: string;
   webRoot?: string;
   rumEndpoint?: string;
+  /** A fixed web port (when the collector's CORS allow-list must name the origin up front). */
+  webPort?: number;
 }): Promise<DemoServer> {
-  const args = [join(root, 'demo', 'server.cjs'), '--web-port', '0', '--api-port', '0'];
+  const webPort = String(options.webPort ?? 0);
+  const args = [join(root, 'demo', 'server.cjs'), '--web-port', webPort, '--api-port', '0'];
   if (options.webRoot) args.push('--web-root', options.webRoot);
   const child: ChildProcess = spawn(process.execPath, args, {
     env: {

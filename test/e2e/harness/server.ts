@@ -55,7 +55,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * becomes the OTLP receiver's URL. `?ttfbDelay=ms` delays the document response; `/hero.png?delay=`
  * delays an image (for LCP); any path under `/spa/` serves `spa.html` (client-side routes).
  */
-export async function startPageServer(endpoint: string): Promise<PageServer> {
+export async function startPageServer(endpoint: string, port = 0): Promise<PageServer> {
   const scripts = new Map([['/otel-rum.iife.js', join(root, 'dist', 'otel-rum.iife.js')]]);
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -88,7 +88,7 @@ export async function startPageServer(endpoint: string): Promise<PageServer> {
     const html = readFileSync(file, 'utf8').replaceAll('__ENDPOINT__', endpoint);
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     serveScript: (path, file) => void scripts.set(path, file),
