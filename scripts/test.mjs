@@ -14,6 +14,7 @@ const steps = [
 ];
 if (existsSync('scripts/collector/build.sh')) {
   steps.push(['collector build (cached)', 'bash', ['scripts/collector/build.sh']]);
+  steps.push(['Tempo build (cached)', 'bash', ['scripts/collector/build-tempo.sh']]);
 }
 if (existsSync('scripts/collector/check.sh')) {
   steps.push(['collector and Prometheus config checks', 'bash', ['scripts/collector/check.sh']]);
