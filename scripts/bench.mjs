@@ -132,10 +132,14 @@ for (const [name, r] of Object.entries(results)) {
 await browser.close();
 server.close();
 
-for (const extra of ['./bench-wire.mjs', './collector/load.mjs']) {
-  const file = new URL(extra, import.meta.url);
-  if (!existsSync(file)) continue;
-  const mod = await import(file);
-  if (typeof mod.bench === 'function') await mod.bench();
+// bytes on the wire per page view
+await (await import('./bench-wire.mjs')).bench();
+
+// the collector under load: spans/s accepted, peak memory, behaviour past capacity
+if (process.env.BENCH_SKIP_COLLECTOR !== '1') {
+  console.log('\n## Collector under load (our build, our config, 127.0.0.1)\n');
+  await (
+    await import('./collector/load.mjs')
+  ).runLoad({ seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 10) });
 }
 writeFileSync(join(out, 'done'), '');
