@@ -1,6 +1,6 @@
 // Bytes on the wire per page view: what the SDK really sends for a typical page view (load,
 // vitals, a click, a custom event), compressed as sent and raw, in Debian's Chromium.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib/chromium.mjs';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -43,19 +43,7 @@ export async function bench() {
   });
   await new Promise((r) => site.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${site.address().port}/product/42`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const context = await browser.newContext();
   const page = await context.newPage();
   for (let i = 0; i < VIEWS; i++) {
