@@ -1,26 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from './harness/browser';
-import { startFaultProxy, type FaultProxy } from './harness/fault-proxy';
-import { startReceiver, type Receiver } from './harness/receiver';
-import { startPageServer, type PageServer } from './harness/server';
+import type { LaunchedBrowser } from './harness/browser';
+import type { FaultProxy } from './harness/fault-proxy';
+import { startE2E, type E2E } from './harness/fixture';
+import type { Receiver } from './harness/receiver';
+import type { PageServer } from './harness/server';
 
 const OUTBOX_MAX = 60_000;
+let e2e: E2E;
 let receiver: Receiver;
 let proxy: FaultProxy;
 let pages: PageServer;
 let browser: LaunchedBrowser;
 
 beforeAll(async () => {
-  receiver = await startReceiver();
-  proxy = await startFaultProxy(receiver.url);
-  pages = await startPageServer(proxy.url);
-  browser = await launchChromium();
+  e2e = await startE2E({ faults: true });
+  ({ receiver, pages, browser } = e2e);
+  proxy = e2e.proxy!;
 });
 afterAll(async () => {
-  await browser?.close();
-  await pages?.close();
-  await proxy?.close();
-  await receiver?.close();
+  await e2e?.close();
 });
 
 describe('bounds while the collector is down', () => {

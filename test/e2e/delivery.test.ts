@@ -1,29 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchChromium, type LaunchedBrowser } from './harness/browser';
-import { startFaultProxy, type Fault, type FaultProxy } from './harness/fault-proxy';
-import { startReceiver, type Receiver } from './harness/receiver';
-import { startPageServer, type PageServer } from './harness/server';
+import type { LaunchedBrowser } from './harness/browser';
+import type { Fault, FaultProxy } from './harness/fault-proxy';
+import { startE2E, type E2E } from './harness/fixture';
+import type { Receiver } from './harness/receiver';
+import type { PageServer } from './harness/server';
 
 const VIEWS = Number(process.env.DELIVERY_VIEWS ?? 200);
 const WORKERS = 4;
 
+let e2e: E2E;
 let receiver: Receiver;
 let proxy: FaultProxy;
 let pages: PageServer;
 let browser: LaunchedBrowser;
 
 beforeAll(async () => {
-  receiver = await startReceiver();
-  proxy = await startFaultProxy(receiver.url);
-  pages = await startPageServer(proxy.url);
-  browser = await launchChromium();
+  e2e = await startE2E({ faults: true });
+  ({ receiver, pages, browser } = e2e);
+  proxy = e2e.proxy!;
 });
 afterAll(async () => {
-  await browser?.close();
-  await pages?.close();
-  await proxy?.close();
-  await receiver?.close();
+  await e2e?.close();
 });
 
 /** A deterministic pseudo-random sequence, so a failing run can be replayed. */

@@ -8,7 +8,9 @@ export interface LaunchedBrowser {
 }
 
 /** Debian's Chromium, headless, fresh profile (see scripts/lib/chromium.mjs). */
-export async function launchChromium(options: { bfcache?: boolean } = {}): Promise<LaunchedBrowser> {
+export async function launchChromium(
+  options: { bfcache?: boolean } = {},
+): Promise<LaunchedBrowser> {
   const browser: Browser = await launch(options);
   return { browser, close: () => browser.close() };
 }

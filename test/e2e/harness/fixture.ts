@@ -2,26 +2,36 @@ import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedBrowser } from './browser';
 import { startPageServer, type PageServer } from './server';
 import { startReceiver, type ReceivedSpan, type Receiver } from './receiver';
+import { startFaultProxy, type FaultProxy } from './fault-proxy';
 
 export interface E2E {
   browser: LaunchedBrowser;
   receiver: Receiver;
   pages: PageServer;
+  proxy?: FaultProxy;
   close(): Promise<void>;
 }
 
-/** Chromium + a test OTLP receiver + the page server, all on 127.0.0.1. */
-export async function startE2E(options: { bfcache?: boolean } = {}): Promise<E2E> {
+/**
+ * Chromium + a test OTLP receiver + the page server, all on 127.0.0.1. With `faults`, the pages
+ * send through a fault-injecting proxy in front of the receiver.
+ */
+export async function startE2E(
+  options: { bfcache?: boolean; faults?: boolean } = {},
+): Promise<E2E> {
   const receiver = await startReceiver();
-  const pages = await startPageServer(receiver.url);
+  const proxy = options.faults ? await startFaultProxy(receiver.url) : undefined;
+  const pages = await startPageServer(proxy?.url ?? receiver.url);
   const browser = await launchChromium(options);
   return {
     browser,
     receiver,
     pages,
+    proxy,
     async close() {
       await browser.close();
       await pages.close();
+      await proxy?.close();
       await receiver.close();
     },
   };
