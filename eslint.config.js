@@ -4,7 +4,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', 'coverage/', '.scratch/', 'grafana/dashboards/', 'demo/web/dist/'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      '.scratch/',
+      'grafana/dashboards/',
+      'demo/web/dist/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

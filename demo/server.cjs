@@ -4,7 +4,9 @@
 //   node demo/server.cjs [--web-root DIR] [--web-port N] [--api-port N]
 // Environment: DEMO_HOST (127.0.0.1), DEMO_WEB_PORT (8080), DEMO_API_PORT (8081),
 // OTEL_EXPORTER_OTLP_ENDPOINT (collector, http://127.0.0.1:4318), RUM_ENDPOINT (what pages send
-// to; default the same), DEMO_CORS_ORIGINS (extra origins allowed by the API, comma-separated).
+// to; default the same), DEMO_CORS_ORIGINS (extra origins allowed by the API, comma-separated),
+// DEMO_CHECKOUT_FAILURE_RATE (0.05) and DEMO_RECOMMENDATIONS_FAILURE_RATE (0.1): shares of API
+// calls that fail on purpose.
 'use strict';
 const { provider } = require('./tracing.cjs');
 const http = require('node:http');

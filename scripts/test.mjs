@@ -8,9 +8,20 @@ const steps = [
   ['build', 'node', ['scripts/build.mjs']],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['typecheck tests', 'npx', ['tsc', '-p', 'tsconfig.test.json', '--noEmit']],
+  ['typecheck demo shop', 'npx', ['tsc', '-p', 'demo/web/tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '.']],
   ['format', 'npx', ['prettier', '--check', '.']],
   ['bundle budget', 'node', ['scripts/size.mjs']],
+  [
+    'dashboards regenerate to the committed JSON',
+    'npx',
+    ['tsx', 'scripts/grafana/dashboards.ts', '--check'],
+  ],
+  [
+    'docker-compose.yml against the Compose Specification',
+    'node',
+    ['scripts/grafana/validate-compose.mjs'],
+  ],
 ];
 if (existsSync('scripts/collector/build.sh')) {
   steps.push(['collector build (cached)', 'bash', ['scripts/collector/build.sh']]);

@@ -86,6 +86,10 @@ function start(config: ResolvedConfig): Rum {
       ...config.attributes,
       ...staticAttrs,
       ...networkAttributes(),
+      // spans started outside ctx.startSpan (fetch/XHR, session_start) get the current view
+      [S.ATTR_PAGE_VIEW_ID]: ctx.currentView.id,
+      [S.ATTR_PAGE_URL]: ctx.currentView.url,
+      [S.ATTR_PAGE_ROUTE]: ctx.currentView.route,
       [S.ATTR_SESSION_ID]: s.id,
       ...(s.previousId ? { [S.ATTR_SESSION_PREVIOUS_ID]: s.previousId } : {}),
       ...(user ? { [S.ATTR_USER_ID]: user.id } : {}),
@@ -123,6 +127,7 @@ function start(config: ResolvedConfig): Rum {
     spanAttributes,
     beforeSend: config.beforeSend,
     scrubUrl: (url) => ctx.scrub(url),
+    urlTemplate: (url) => ctx.route(url),
     // fetch and XHR spans are the only CLIENT spans: count requests in flight for error context
     // and dead-click detection
     onStart: (span) => {

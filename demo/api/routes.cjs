@@ -67,6 +67,17 @@ function createApi({ allowed, serverTiming }) {
       const product = PRODUCTS.find((p) => p.id === Number(m[1]));
       return product ? json(200, product) : json(404, { error: 'no such product' });
     }
+    if (req.method === 'GET' && url.pathname === '/api/recommendations') {
+      // the shop's home page does not handle this failing: an unhandled rejection on purpose
+      if (Math.random() < Number(process.env.DEMO_RECOMMENDATIONS_FAILURE_RATE || 0.1)) {
+        return json(500, { error: 'recommendations unavailable' });
+      }
+      const start = Math.floor(Math.random() * PRODUCTS.length);
+      return json(
+        200,
+        Array.from({ length: 4 }, (_, i) => PRODUCTS[(start + i * 5) % PRODUCTS.length]),
+      );
+    }
     if (req.method === 'POST' && url.pathname === '/api/cart') {
       const body = await readBody(req);
       if (!body || !body.productId) return json(400, { error: 'productId required' });

@@ -2,7 +2,7 @@
 # Static checks of the pipeline configs (run in CI):
 #  - every shipped collector config validates with our own collector build (otelcol-rum validate)
 #  - the builder manifest holds exactly the component types the configs use
-#  - promtool check config / check rules on the Prometheus files
+#  - promtool check config / check rules / test rules on the Prometheus files
 #  - tempo/tempo.yaml parses with the Tempo build, when that binary is cached
 # Exits non-zero on the first failure.
 set -euo pipefail
@@ -51,6 +51,9 @@ if (( ${#rules[@]} )); then
 else
   echo "ok   no rule files yet under prometheus/rules/"
 fi
+for t in prometheus/rules/tests/*.test.yml; do
+  promtool test rules "$t" || fail "promtool test rules $t"
+done
 
 tempo_bin="${TEMPO_BIN:-${OTEL_RUM_CACHE:-$HOME/.cache/otel-rum}/tempo-$(tr -d '[:space:]' < tempo/VERSION)/tempo}"
 if [[ -x "$tempo_bin" ]]; then

@@ -17,6 +17,8 @@ export interface RumSpanProcessorOptions {
   beforeSend?: (span: RumSpanData) => boolean | void;
   /** Applied to `url.full` on every span (HTTP spans carry the raw URL). */
   scrubUrl?: (url: string) => string;
+  /** semconv `url.template` from `url.full`: the bounded endpoint of an HTTP span. */
+  urlTemplate?: (url: string) => string;
   /** Observes every recorded span (request counting). */
   onStart?: (span: Span) => void;
   onEnd?: (span: ReadableSpan) => void;
@@ -50,8 +52,11 @@ export function createRumSpanProcessor(options: RumSpanProcessorOptions): SpanPr
       safely(() => options.onEnd?.(span));
       const attributes = span.attributes as Record<string, unknown>;
       const url = attributes['url.full'];
-      if (options.scrubUrl && typeof url === 'string') {
-        attributes['url.full'] = safely(() => options.scrubUrl!(url)) ?? '';
+      if (typeof url === 'string') {
+        if (options.urlTemplate && attributes['url.template'] === undefined) {
+          attributes['url.template'] = safely(() => options.urlTemplate!(url)) ?? '';
+        }
+        if (options.scrubUrl) attributes['url.full'] = safely(() => options.scrubUrl!(url)) ?? '';
       }
       if (options.beforeSend) {
         const { traceId, spanId } = span.spanContext();

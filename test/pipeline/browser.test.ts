@@ -7,13 +7,13 @@ import { freePort, startPipeline } from '../../scripts/lib/services.mjs';
 import { launchChromium, type LaunchedBrowser } from '../e2e/harness/browser';
 import { startDemo, type DemoServer } from '../e2e/harness/demo';
 import { startPageServer, type PageServer } from '../e2e/harness/server';
-import { startFaultProxy, type FaultProxy } from '../e2e/harness/fault-proxy';
+import { startCdn } from './cdn';
 import { eventually, promExemplars, promQuery, promValue, tempoTrace } from './query';
 
 let stack: any;
 let demo: DemoServer;
 let pages: PageServer;
-let cdn: FaultProxy;
+let cdn: { url: string; close(): Promise<void> };
 let browser: LaunchedBrowser;
 let prom: string;
 
@@ -29,8 +29,9 @@ beforeAll(async () => {
     prometheusOptions: { scrapeInterval: '1s' },
   });
   prom = stack.prometheus.url;
-  // The browser talks to "the CDN", which adds the visitor's country and passes batches on.
-  cdn = await startFaultProxy(stack.collector.otlpUrl, { addHeaders: { 'cf-ipcountry': 'DE' } });
+  // The browser talks to "the CDN", which adds the visitor's country and passes everything on:
+  // preflights and exports meet the collector's own CORS rules.
+  cdn = await startCdn(stack.collector.otlpUrl, { 'cf-ipcountry': 'DE' });
   demo = await startDemo({
     collector: stack.collector.otlpUrl,
     rumEndpoint: cdn.url,

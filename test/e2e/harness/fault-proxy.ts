@@ -52,10 +52,7 @@ function spanIds(req: IncomingMessage, body: Buffer): string[] {
  * collectors show: dropped connections (before the request reaches the receiver), 503 and 429
  * with Retry-After, stalls, and going away entirely for a while.
  */
-export async function startFaultProxy(
-  target: string,
-  options: { addHeaders?: Record<string, string> } = {},
-): Promise<FaultProxy> {
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   const sockets = new Set<Socket>();
   let isDown = false;
@@ -97,8 +94,7 @@ export async function startFaultProxy(
         port: upstream.port,
         path: req.url,
         method: req.method,
-        // like a CDN in front of the collector (which is where cf-ipcountry comes from)
-        headers: { ...req.headers, ...options.addHeaders },
+        headers: req.headers,
       });
       out.on('error', () => undefined);
       out.end(body);

@@ -1,0 +1,56 @@
+// Segments: p75 LCP / INP / CLS by route, device class, connection type, browser and country,
+// worst first, so the pages, devices, networks and countries that need work stand out.
+import { bars, dashboard, prom, ratingSteps, ratingThresholds, row, table } from '../common';
+import { VITALS, p75 } from './web-vitals';
+
+const DIMENSIONS = [
+  ['rum_page_route', 'route'],
+  ['rum_device_class', 'device class'],
+  ['rum_network_effective_type', 'connection type'],
+  ['rum_browser_family', 'browser'],
+  ['geo_country_iso_code', 'country'],
+] as const;
+
+const CORE = VITALS.filter((v) => ['lcp', 'inp', 'cls'].includes(v.name));
+
+export function segmentsDashboard() {
+  const d = dashboard(
+    'otel-rum-segments',
+    'RUM / Segments',
+    'p75 of LCP, INP and CLS per route, device class, connection type, browser and country over the selected range, worst segment first.',
+  );
+  d.withRow(row('Worst segments (route x device class x country)'));
+  const worst = table('Worst LCP segments (p75, top 15)', 24, 8).withTarget(
+    prom(
+      `topk(15, ${p75('lcp', '$__range', ['rum_page_route', 'rum_device_class', 'geo_country_iso_code'])})`,
+      '',
+      { table: true },
+    ),
+  );
+  d.withPanel(
+    worst
+      .withTransformation({ id: 'organize', options: { excludeByName: { Time: true } } })
+      .withTransformation({ id: 'sortBy', options: { sort: [{ field: 'Value', desc: true }] } })
+      .overrideByName('Value', [
+        { id: 'displayName', value: 'LCP p75' },
+        { id: 'unit', value: 'ms' },
+        { id: 'thresholds', value: ratingSteps(2500, 4000) },
+        { id: 'custom.cellOptions', value: { type: 'color-background' } },
+      ]),
+  );
+  for (const [label, title] of DIMENSIONS) {
+    d.withRow(row(`By ${title}`));
+    for (const v of CORE) {
+      d.withPanel(
+        bars(`${v.title} p75 by ${title}`, v.unit, 8, label === 'rum_page_route' ? 10 : 7)
+          .thresholds(ratingThresholds(v.good, v.poor))
+          .withTarget(
+            prom(`sort_desc(${p75(v.name, '$__range', [label])})`, `{{${label}}}`, {
+              instant: true,
+            }),
+          ),
+      );
+    }
+  }
+  return d.build();
+}

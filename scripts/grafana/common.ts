@@ -1,0 +1,200 @@
+// Shared pieces of the otel-rum dashboards: datasource refs (the uids provisioned in
+// grafana/provisioning/datasources/datasources.yaml), template variables, label selectors and
+// small panel factories. Metric names and labels: otel-collector/README.md, "Metrics".
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import {
+  DashboardBuilder,
+  DashboardLinkBuilder,
+  DashboardLinkType,
+  QueryVariableBuilder,
+  RowBuilder,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
+  VariableRefresh,
+  VariableSort,
+  type DataSourceRef,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as BarGauge } from '@grafana/grafana-foundation-sdk/bargauge';
+import {
+  DataqueryBuilder as PromQuery,
+  PromQueryFormat,
+} from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
+import {
+  DataqueryBuilder as TempoQuery,
+  MetricsQueryType,
+  SearchTableType,
+} from '@grafana/grafana-foundation-sdk/tempo';
+import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
+
+export const PROMETHEUS: DataSourceRef = { type: 'prometheus', uid: 'otel-rum-prometheus' };
+export const TEMPO: DataSourceRef = { type: 'tempo', uid: 'otel-rum-tempo' };
+
+/** Page-label variables every dashboard has, in dependency order: name, label, Prometheus label. */
+export const PAGE_VARIABLES = [
+  ['service', 'Service', 'service_name'],
+  ['environment', 'Environment', 'deployment_environment_name'],
+  ['route', 'Route', 'rum_page_route'],
+  ['device', 'Device class', 'rum_device_class'],
+  ['country', 'Country', 'geo_country_iso_code'],
+] as const;
+
+/** `label="$var"` matchers for every page variable (multi-value: regex match). */
+export const SEL = PAGE_VARIABLES.map(([v, , label]) => `${label}=~"$${v}"`).join(', ');
+
+/**
+ * The same filter in TraceQL. Tempo stores raw attributes, so a span without an environment or
+ * route (shown as "unknown" in the metrics) is kept whatever the selection is.
+ */
+const optional = (attr: string, v: string) => `(${attr} =~ "$${v}" || ${attr} = nil)`;
+export const TRACE_FILTER = [
+  'resource.service.name =~ "$service"',
+  optional('resource.deployment.environment.name', 'environment'),
+  optional('span.rum.page.route', 'route'),
+  'span.rum.device.class =~ "$device"',
+  'resource.geo.country.iso_code =~ "$country"',
+].join(' && ');
+
+/** A multi-value query variable with All (= `.*`), its values from `metric`, filtered by `after`. */
+export function labelVariable(
+  name: string,
+  label: string,
+  promLabel: string,
+  metric: string,
+  after: string[] = [],
+): QueryVariableBuilder {
+  const selector = metric.includes('=')
+    ? `{${[metric, ...after].join(', ')}}`
+    : `${metric}${after.length ? `{${after.join(', ')}}` : ''}`;
+  const query = `label_values(${selector}, ${promLabel})`;
+  return new QueryVariableBuilder(name)
+    .label(label)
+    .datasource(PROMETHEUS)
+    .query({ qryType: 1, query, refId: 'PrometheusVariableQueryEditor-VariableQuery' })
+    .definition(query)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ text: ['All'], value: ['$__all'] })
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalAsc);
+}
+
+/** Values from every RUM series: sessions, API calls and events can have routes page views lack. */
+export const ANY_RUM_METRIC = '__name__=~"rum_.+"';
+
+/** A new dashboard with the shared settings and the page variables. */
+export function dashboard(uid: string, title: string, description: string): DashboardBuilder {
+  const b = new DashboardBuilder(title)
+    .uid(uid)
+    .description(description)
+    .tags(['otel-rum', 'rum'])
+    .editable()
+    .time({ from: 'now-6h', to: 'now' })
+    .timezone('browser')
+    .refresh('1m')
+    .link(
+      new DashboardLinkBuilder('otel-rum')
+        .type(DashboardLinkType.Dashboards)
+        .tags(['otel-rum'])
+        .asDropdown(true)
+        .includeVars(true)
+        .keepTime(true),
+    );
+  const previous: string[] = [];
+  for (const [name, label, promLabel] of PAGE_VARIABLES) {
+    b.withVariable(labelVariable(name, label, promLabel, ANY_RUM_METRIC, previous));
+    previous.push(`${promLabel}=~"$${name}"`);
+  }
+  return b;
+}
+
+export const row = (title: string) => new RowBuilder(title);
+
+/** A Prometheus target: `instant` for stats and bar gauges, `table` for table panels. */
+export function prom(
+  expr: string,
+  legend = '',
+  o: { instant?: boolean; table?: boolean; exemplar?: boolean; refId?: string } = {},
+): PromQuery {
+  const q = new PromQuery()
+    .datasource(PROMETHEUS)
+    .expr(expr)
+    .legendFormat(legend || '__auto');
+  if (o.refId) q.refId(o.refId);
+  if (o.exemplar) q.exemplar(true);
+  if (o.table) return q.instant().format(PromQueryFormat.Table);
+  return o.instant ? q.instant() : q.range();
+}
+
+/** A TraceQL search (a table of matching spans) or, with `metrics`, a TraceQL metrics query. */
+export function traceql(query: string, o: { metrics?: 'instant' | 'range'; limit?: number } = {}) {
+  const q = new TempoQuery().datasource(TEMPO).queryType('traceql').query(query).filters([]);
+  if (o.metrics) {
+    q.metricsQueryType(o.metrics === 'instant' ? MetricsQueryType.Instant : MetricsQueryType.Range);
+    if (o.metrics === 'range') q.step('1m');
+  } else {
+    q.limit(o.limit ?? 20)
+      .spss(3)
+      .tableType(SearchTableType.Spans);
+  }
+  return q;
+}
+
+/** Thresholds: green below `ni`, orange from `ni`, red from `poor` (a vital's rating bounds). */
+export const ratingSteps = (ni: number, poor: number) => ({
+  mode: ThresholdsMode.Absolute,
+  steps: [
+    { value: null, color: 'green' },
+    { value: ni, color: 'orange' },
+    { value: poor, color: 'red' },
+  ],
+});
+
+export const ratingThresholds = (ni: number, poor: number) => {
+  const { mode, steps } = ratingSteps(ni, poor);
+  return new ThresholdsConfigBuilder().mode(mode).steps(steps);
+};
+
+const lastValue = () => new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
+
+export const stat = (title: string, unit: string, w = 4, h = 5) =>
+  new Stat()
+    .title(title)
+    .unit(unit)
+    .span(w)
+    .height(h)
+    .datasource(PROMETHEUS)
+    .reduceOptions(lastValue());
+
+export const timeseries = (title: string, unit: string, w = 12, h = 8) =>
+  new TimeSeries()
+    .title(title)
+    .unit(unit)
+    .span(w)
+    .height(h)
+    .datasource(PROMETHEUS)
+    .fillOpacity(10)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .displayMode(common.LegendDisplayMode.Table)
+        .placement(common.LegendPlacement.Bottom)
+        .showLegend(true)
+        .calcs(['lastNotNull', 'max']),
+    );
+
+/** Horizontal bars, one per series of an instant query (already sorted by the query). */
+export const bars = (title: string, unit: string, w = 8, h = 8) =>
+  new BarGauge()
+    .title(title)
+    .unit(unit)
+    .span(w)
+    .height(h)
+    .datasource(PROMETHEUS)
+    .orientation(common.VizOrientation.Horizontal)
+    .displayMode(common.BarGaugeDisplayMode.Basic)
+    .reduceOptions(lastValue());
+
+export const table = (title: string, w = 12, h = 8, datasource: DataSourceRef = PROMETHEUS) =>
+  new Table().title(title).span(w).height(h).datasource(datasource);
