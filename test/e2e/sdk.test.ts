@@ -178,6 +178,45 @@ describe('sessions and sampling', () => {
   });
 });
 
+describe('users', () => {
+  it('puts user.id on every span after setUser, and none after clearUser', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(initUrl());
+    const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
+    await page.evaluate(() => {
+      const rum = (window as any).rum;
+      rum.setUser({ id: 'u-123' });
+      rum.trackEvent('signed_in');
+      rum.recordError(new Error('as user'));
+      rum.clearUser();
+      rum.trackEvent('signed_out');
+      rum.setUser({ id: 42 }); // not a string: warned about and ignored
+      rum.trackEvent('still_anonymous');
+    });
+    const spans = await e2e.receiver.waitFor(
+      (s) => named(s, 'custom_event', sessionId).length === 3,
+    );
+    const byEvent = Object.fromEntries(
+      named(spans, 'custom_event', sessionId).map((e) => [
+        e.attributes['rum.event.name'],
+        e.attributes['user.id'],
+      ]),
+    );
+    expect(byEvent).toEqual({
+      signed_in: 'u-123',
+      signed_out: undefined,
+      still_anonymous: undefined,
+    });
+    await e2e.receiver.waitFor((s) => named(s, 'error', sessionId).length === 1);
+    expect(named(e2e.receiver.spans, 'error', sessionId)[0].attributes['user.id']).toBe('u-123');
+    expect(await page.evaluate(() => (window as any).__warnings)).toEqual([
+      '[otel-rum] setUser() needs { id: string }',
+    ]);
+    await context.close();
+  });
+});
+
 describe('robustness', () => {
   it.each([
     ['PerformanceObserver'],
