@@ -81,7 +81,8 @@ export interface RumOptions {
   headers?: Record<string, string>;
   /**
    * Bound of the persistent outbox that keeps what could not be sent (offline, collector down,
-   * page closed), in bytes of OTLP JSON; the oldest batches are dropped first. @defaultValue 1000000
+   * page closed), in characters stored (OTLP JSON batches with their metadata); the oldest
+   * batches are dropped first. @defaultValue 1000000
    */
   outboxMaxBytes?: number;
   /** How often batched spans are sent, in ms. @defaultValue 5000 */

@@ -1,16 +1,7 @@
 // Product hero images, generated at build time: photo-like landscapes (gradient sky, ridge lines,
 // fine grain). They must carry real information: Chromium leaves low-entropy images (flat colours,
 // plain gradients) out of LCP, and the hero is meant to be the product page's LCP element.
-import { crc32, deflateSync } from 'node:zlib';
-
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
+import { encodeRgbPng } from '../../scripts/lib/png.mjs';
 
 /** A seeded PRNG (mulberry32), so the images are the same on every build. */
 function random(seed) {
@@ -73,15 +64,5 @@ export function heroPng({ width = 800, height = 350, hue = 200, seed = 1 } = {})
     for (let i = 0; i < row.length; i++) raw[y * stride + 1 + i] = (row[i] - prev[i]) & 0xff;
     prev.set(row);
   }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return encodeRgbPng(width, height, raw);
 }

@@ -19,6 +19,7 @@ export const OUTBOX_MAX_CHARS = 1_000_000;
 export const LEASE_MS = 15_000;
 
 export interface OutboxEntry {
+  /** Starts with the creation time in base 36, so keys sort oldest first. */
   id: string;
   owner: string;
   /** Epoch ms until which `owner` holds the batch. */
@@ -42,8 +43,6 @@ export interface Outbox {
   remove(id: string): void;
   /** Entries whose lease has run out (their tab is gone), oldest first. */
   orphans(now: number): OutboxEntry[];
-  /** Renews this tab's leases that are past half their time. */
-  renew(owner: string, now: number): void;
   /** Until when the collector is known to be failing (shared by every tab). */
   backoff(): number;
   setBackoff(until: number): void;
@@ -87,23 +86,32 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
 
   return {
     put(entry) {
+      // Sizes come from the stored strings, ordered by key (ids start with their creation
+      // time): no parsing on this path, which runs for every batch.
+      const key = OUTBOX_PREFIX + entry.id;
+      const value = JSON.stringify(entry);
+      const others = store
+        .keys()
+        .filter((k) => k.startsWith(OUTBOX_PREFIX) && k !== key)
+        .sort()
+        .map((k) => ({ key: k, size: store.get(k)?.length ?? 0 }));
       const dropped: string[] = [];
-      const entries = all().filter((e) => e.id !== entry.id);
-      let total = entries.reduce((n, e) => n + e.body.length, entry.body.length);
+      let total = others.reduce((n, o) => n + o.size, value.length);
       // over the bound: the oldest batches go first, and the loss is counted
-      for (const old of entries) {
+      for (const old of others) {
         if (total <= maxChars) break;
-        if (old.state === 'inflight') continue;
-        store.remove(OUTBOX_PREFIX + old.id);
-        addDropped(old.spans, 1);
-        dropped.push(old.id);
-        total -= old.body.length;
+        const e = read(old.key);
+        if (e?.state === 'inflight') continue;
+        store.remove(old.key);
+        addDropped(e?.spans ?? 0, 1);
+        dropped.push(old.key.slice(OUTBOX_PREFIX.length));
+        total -= old.size;
       }
-      if (entry.body.length > maxChars) {
+      if (value.length > maxChars) {
         addDropped(entry.spans, 1);
         return [...dropped, entry.id];
       }
-      store.set(OUTBOX_PREFIX + entry.id, JSON.stringify(entry));
+      store.set(key, value);
       return dropped;
     },
     get: (id) => read(OUTBOX_PREFIX + id),
@@ -112,13 +120,6 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
     },
     orphans(now) {
       return all().filter((e) => e.lease < now);
-    },
-    renew(owner, now) {
-      for (const e of all()) {
-        if (e.owner === owner && e.lease - now < LEASE_MS / 2) {
-          store.set(OUTBOX_PREFIX + e.id, JSON.stringify({ ...e, lease: now + LEASE_MS }));
-        }
-      }
     },
     backoff: () => Number(store.get(BACKOFF_KEY)) || 0,
     setBackoff(until) {

@@ -222,7 +222,8 @@ describe('sender', () => {
 describe('outbox bound', () => {
   it('drops the oldest batches first and counts what it dropped', () => {
     const store = memoryStore();
-    const outbox = createOutbox(store, 1_000);
+    // the bound counts what is stored: each entry is its 300-character body plus ~100 of metadata
+    const outbox = createOutbox(store, 1_300);
     for (let i = 0; i < 10; i++) {
       outbox.put({
         id: `b${i}`,
@@ -236,6 +237,7 @@ describe('outbox bound', () => {
     }
     const kept = outboxKeys(store).sort();
     expect(kept).toEqual([`${OUTBOX_PREFIX}b7`, `${OUTBOX_PREFIX}b8`, `${OUTBOX_PREFIX}b9`]);
+    expect(kept.reduce((n, k) => n + store.get(k)!.length, 0)).toBeLessThanOrEqual(1_300);
     expect(outbox.takeDropped()).toEqual({ spans: 49, batches: 7 });
     expect(outbox.takeDropped()).toEqual({ spans: 0, batches: 0 });
   });

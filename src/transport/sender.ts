@@ -60,6 +60,9 @@ function retryAfterMs(value: string | null, now: number): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** Sortable by creation time (base 36 epoch ms), unique by the random tail. */
+const batchId = (t: number): string => t.toString(36).padStart(9, '0') + randomHex(4);
+
 export const isRetryable = (status: number): boolean =>
   status === 0 || status === 408 || status === 429 || status >= 500;
 
@@ -101,6 +104,16 @@ export function createSender(options: SenderOptions): Sender {
     if (stored && stored.owner === tab) return true;
     queue.splice(queue.indexOf(entry) >>> 0, 1);
     return false;
+  };
+  /** A live tab keeps the leases of the batches it holds (past half their time). */
+  const renewLeases = (t: number): void => {
+    for (const entry of [...queue]) {
+      // never renew over another tab that adopted it while this one was frozen
+      if (entry.lease - t < LEASE_MS / 2 && stillOurs(entry)) {
+        entry.lease = t + LEASE_MS;
+        persist(entry);
+      }
+    }
   };
   const online = (): boolean => typeof navigator === 'undefined' || navigator.onLine !== false;
   const persist = (entry: Pending): void => {
@@ -151,7 +164,8 @@ export function createSender(options: SenderOptions): Sender {
   };
 
   const send = (entry: Pending, body: string | Uint8Array, gzipped: boolean): void => {
-    if (!fetchImpl) return;
+    // the bound may have dropped it (or another tab adopted it) while it was being compressed
+    if (!fetchImpl || !stillOurs(entry)) return;
     const size = typeof body === 'string' ? entry.bytes : body.byteLength;
     const keepalive = inflightBytes + size <= KEEPALIVE_BUDGET_BYTES;
     if (!keepalive && inflightCount > 0) {
@@ -200,7 +214,7 @@ export function createSender(options: SenderOptions): Sender {
   const pump = (urgent = false): void => {
     if (stopped || !fetchImpl) return;
     const t = now();
-    options.outbox.renew(tab, t);
+    renewLeases(t);
     backoffUntil = Math.max(backoffUntil, options.outbox.backoff());
     if (t < backoffUntil) {
       if (!urgent) schedule(backoffUntil);
@@ -274,13 +288,13 @@ export function createSender(options: SenderOptions): Sender {
   const interval = setInterval(replay, REPLAY_INTERVAL_MS);
   // a live tab keeps its leases, even while it waits out a long backoff
   const renewal = setInterval(() => {
-    if (queue.length) options.outbox.renew(tab, now());
+    renewLeases(now());
   }, LEASE_MS / 3);
 
   return {
     enqueue(body, spans) {
       const entry: Pending = {
-        id: randomHex(8),
+        id: batchId(now()),
         owner: tab,
         // after pagehide nothing here will send it: free for the next page at once
         lease: leaving ? 0 : now() + LEASE_MS,
