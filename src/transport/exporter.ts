@@ -33,16 +33,15 @@ export interface ExporterOptions {
 const decoder = typeof TextDecoder === 'undefined' ? undefined : new TextDecoder();
 
 /** Serializes spans to OTLP/JSON bodies that each fit the keepalive budget. */
-export function serialize(spans: ReadableSpan[]): { body: string; spans: number }[] {
+export function serialize(spans: ReadableSpan[]): { body: string; spans: number; bytes: number }[] {
   const bytes = JsonTraceSerializer.serializeRequest(spans);
   if (!bytes) return [];
   if (bytes.length > MAX_BATCH_BYTES && spans.length > 1) {
     const half = Math.ceil(spans.length / 2);
     return [...serialize(spans.slice(0, half)), ...serialize(spans.slice(half))];
   }
-  return [
-    { body: decoder ? decoder.decode(bytes) : String.fromCharCode(...bytes), spans: spans.length },
-  ];
+  const body = decoder ? decoder.decode(bytes) : String.fromCharCode(...bytes);
+  return [{ body, spans: spans.length, bytes: bytes.length }];
 }
 
 /**
@@ -60,7 +59,7 @@ export function createExporter(options: ExporterOptions): RumExporter {
   let state = options.consent;
   let pending: ReadableSpan[] = [];
   const enqueue = (spans: ReadableSpan[]): void => {
-    for (const batch of serialize(spans)) sender.enqueue(batch.body, batch.spans);
+    for (const batch of serialize(spans)) sender.enqueue(batch.body, batch.spans, batch.bytes);
   };
   if (state === 'granted') sender.replay();
   return {

@@ -40,6 +40,8 @@ export interface Outbox {
   /** Stores the batch; returns the ids of older batches the bound made room by dropping. */
   put(entry: OutboxEntry): string[];
   get(id: string): OutboxEntry | undefined;
+  /** The entry without its body (cheap: owner, lease and state checks). */
+  meta(id: string): OutboxEntry | undefined;
   remove(id: string): void;
   /** Entries whose lease has run out (their tab is gone), oldest first. */
   orphans(now: number): OutboxEntry[];
@@ -52,10 +54,19 @@ export interface Outbox {
 }
 
 export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS): Outbox {
-  const read = (key: string): OutboxEntry | undefined => {
+  // Stored as `<metadata JSON>\n<OTLP JSON body>`: the body is never escaped into, or parsed
+  // out of, another JSON document, and reading the metadata does not touch the body.
+  const encode = (entry: OutboxEntry): string => {
+    const { body, ...meta } = entry;
+    return `${JSON.stringify(meta)}\n${body}`;
+  };
+  const read = (key: string, withBody = true): OutboxEntry | undefined => {
     try {
       const raw = store.get(key);
-      return raw ? (JSON.parse(raw) as OutboxEntry) : undefined;
+      const cut = raw ? raw.indexOf('\n') : -1;
+      if (!raw || cut < 0) return undefined;
+      const meta = JSON.parse(raw.slice(0, cut)) as Omit<OutboxEntry, 'body'>;
+      return { ...meta, body: withBody ? raw.slice(cut + 1) : '' };
     } catch {
       return undefined;
     }
@@ -64,7 +75,7 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
     store
       .keys()
       .filter((k) => k.startsWith(OUTBOX_PREFIX))
-      .map(read)
+      .map((k) => read(k))
       .filter((e): e is OutboxEntry => !!e)
       .sort((a, b) => a.created - b.created);
 
@@ -89,7 +100,7 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
       // Sizes come from the stored strings, ordered by key (ids start with their creation
       // time): no parsing on this path, which runs for every batch.
       const key = OUTBOX_PREFIX + entry.id;
-      const value = JSON.stringify(entry);
+      const value = encode(entry);
       const others = store
         .keys()
         .filter((k) => k.startsWith(OUTBOX_PREFIX) && k !== key)
@@ -100,21 +111,25 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
       // over the bound: the oldest batches go first, and the loss is counted
       for (const old of others) {
         if (total <= maxChars) break;
-        const e = read(old.key);
+        const e = read(old.key, false);
         if (e?.state === 'inflight') continue;
         store.remove(old.key);
         addDropped(e?.spans ?? 0, 1);
         dropped.push(old.key.slice(OUTBOX_PREFIX.length));
         total -= old.size;
       }
-      if (value.length > maxChars) {
+      // still over (what is left is in flight, or the batch alone is too big): the new batch
+      // does not fit, and the bound holds
+      if (total > maxChars) {
         addDropped(entry.spans, 1);
+        store.remove(key);
         return [...dropped, entry.id];
       }
       store.set(key, value);
       return dropped;
     },
     get: (id) => read(OUTBOX_PREFIX + id),
+    meta: (id) => read(OUTBOX_PREFIX + id, false),
     remove(id) {
       store.remove(OUTBOX_PREFIX + id);
     },

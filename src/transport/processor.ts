@@ -33,7 +33,8 @@ export interface RumSpanProcessorOptions {
 export function createRumSpanProcessor(options: RumSpanProcessorOptions): SpanProcessor {
   const batch = new BatchSpanProcessor(options.exporter, {
     scheduledDelayMillis: options.flushIntervalMs,
-    maxExportBatchSize: 200,
+    // small batches keep each export's main-thread work short
+    maxExportBatchSize: 100,
     maxQueueSize: 2_000,
     // we flush on hide ourselves, after web-vitals has reported, and send synchronously
     disableAutoFlushOnDocumentHide: true,

@@ -20,7 +20,7 @@ export interface SenderOptions {
 
 export interface Sender {
   /** Write-ahead to the outbox, then send when the network and the collector allow. */
-  enqueue(body: string, spans: number): void;
+  enqueue(body: string, spans: number, bytes?: number): void;
   /** Send what can go now; `urgent` (page hiding) sends synchronously, uncompressed. */
   pump(urgent?: boolean): void;
   /** Adopt batches left by closed tabs or earlier page loads, then send. */
@@ -100,7 +100,7 @@ export function createSender(options: SenderOptions): Sender {
 
   /** Another tab may have adopted a batch whose lease ran out: then it is theirs to send. */
   const stillOurs = (entry: Pending): boolean => {
-    const stored = options.outbox.get(entry.id);
+    const stored = options.outbox.meta(entry.id);
     if (stored && stored.owner === tab) return true;
     queue.splice(queue.indexOf(entry) >>> 0, 1);
     return false;
@@ -292,7 +292,7 @@ export function createSender(options: SenderOptions): Sender {
   }, LEASE_MS / 3);
 
   return {
-    enqueue(body, spans) {
+    enqueue(body, spans, bytes) {
       const entry: Pending = {
         id: batchId(now()),
         owner: tab,
@@ -302,7 +302,7 @@ export function createSender(options: SenderOptions): Sender {
         body,
         spans,
         created: now(),
-        bytes: encoder ? encoder.encode(body).length : body.length,
+        bytes: bytes ?? (encoder ? encoder.encode(body).length : body.length),
       };
       queue.push(entry);
       persist(entry);
@@ -337,7 +337,7 @@ export function createSender(options: SenderOptions): Sender {
     reclaim() {
       leaving = false;
       for (const entry of [...queue]) {
-        const stored = options.outbox.get(entry.id);
+        const stored = options.outbox.meta(entry.id);
         if (entry.state === 'queued' && (!stored || stored.owner !== tab)) {
           queue.splice(queue.indexOf(entry), 1);
         } else if (entry.state === 'queued') {

@@ -100,7 +100,8 @@ describe('delivery under faults', () => {
       }),
     );
     const created = new Set<string>();
-    const deadline = Date.now() + 60_000;
+    // long enough for the replay cadence (30 s) plus the longest backoff (60 s) a tab can hold
+    const deadline = Date.now() + 150_000;
     let missing: string[] = [];
     while (Date.now() < deadline) {
       await Promise.all(visits.map((p) => p.evaluate(() => (window as any).rum.flush())));
