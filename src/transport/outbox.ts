@@ -39,7 +39,6 @@ export interface Dropped {
 export interface Outbox {
   /** Stores the batch; returns the ids of older batches the bound made room by dropping. */
   put(entry: OutboxEntry): string[];
-  get(id: string): OutboxEntry | undefined;
   /** The entry without its body (cheap: owner, lease and state checks). */
   meta(id: string): OutboxEntry | undefined;
   remove(id: string): void;
@@ -128,7 +127,6 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
       store.set(key, value);
       return dropped;
     },
-    get: (id) => read(OUTBOX_PREFIX + id),
     meta: (id) => read(OUTBOX_PREFIX + id, false),
     remove(id) {
       store.remove(OUTBOX_PREFIX + id);
