@@ -1,5 +1,8 @@
 // Who the simulated visitors are: devices (viewport, user agent, touch, CPU slowdown), networks
 // (throughput and latency as Chrome DevTools presets them) and countries (the CDN header).
+import { random } from '../scripts/lib/random.mjs';
+
+export { random };
 
 /** Chromium versions in user agents follow the real browser's major version. */
 const androidUa = (model, major) =>
@@ -79,18 +82,6 @@ export const NETWORKS = {
 
 /** ISO 3166-1 alpha-2 codes, as Cloudflare's `cf-ipcountry` carries them. */
 export const COUNTRIES = ['US', 'DE', 'IN', 'BR', 'GB', 'FR', 'JP', 'NL', 'CA', 'AU', 'ES', 'PL'];
-
-/** A seeded PRNG (mulberry32): the same seed walks the same journeys. */
-export function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Visitor `i`'s device, network and country: devices alternate, countries rotate from a shuffle. */
 export function visitorProfile(i, rnd, countries) {

@@ -2,18 +2,7 @@
 // fine grain). They must carry real information: Chromium leaves low-entropy images (flat colours,
 // plain gradients) out of LCP, and the hero is meant to be the product page's LCP element.
 import { encodeRgbPng } from '../../scripts/lib/png.mjs';
-
-/** A seeded PRNG (mulberry32), so the images are the same on every build. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../../scripts/lib/random.mjs';
 
 /** Share of pixels with film grain: some texture, at a size a 3G visitor can load (~70 kB). */
 const GRAIN = 0.03;
