@@ -1,5 +1,5 @@
 // Builds the ESM library (dependencies external), the script-tag IIFE (everything bundled,
-// global `OtelRum`) and the type declarations.
+// global `OtelRum`), the relay service worker (ESM and standalone) and the type declarations.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -23,6 +23,20 @@ await Promise.all([
     format: 'esm',
     outfile: 'dist/react.js',
     external: ['react'],
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/sw.ts'],
+    format: 'esm',
+    outfile: 'dist/sw.js',
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/sw-standalone.ts'],
+    format: 'iife',
+    outfile: 'dist/otel-rum-sw.js',
+    minify: true,
+    legalComments: 'none',
   }),
   build({
     ...common,

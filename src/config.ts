@@ -25,6 +25,7 @@ export interface ResolvedConfig {
   headers: Record<string, string>;
   flushIntervalMs: number;
   outboxMaxBytes: number;
+  serviceWorker?: string;
   debug: boolean;
 }
 
@@ -108,6 +109,7 @@ const OPTIONS: Record<keyof RumOptions, [Check, string]> = {
   ],
   flushIntervalMs: [isPositive, 'a positive number of milliseconds'],
   outboxMaxBytes: [isPositive, 'a positive number of bytes'],
+  serviceWorker: [isNonEmptyString, 'the URL of the otel-rum service worker script'],
   debug: [isBoolean, 'a boolean'],
 };
 
@@ -166,6 +168,7 @@ export function resolveConfig(input: unknown, defaultEndpoint = ''): ConfigResul
       headers: o.headers ?? {},
       flushIntervalMs: o.flushIntervalMs ?? FLUSH_INTERVAL_MS,
       outboxMaxBytes: o.outboxMaxBytes ?? OUTBOX_MAX_BYTES,
+      serviceWorker: o.serviceWorker,
       debug: o.debug ?? false,
     },
   };

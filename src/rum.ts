@@ -110,6 +110,7 @@ function start(config: ResolvedConfig): Rum {
     consent,
     store,
     outboxMaxChars: config.outboxMaxBytes,
+    serviceWorker: config.serviceWorker,
     // the outbox bound dropped old batches while the collector was unreachable: say so
     onDropped: (dropped) =>
       tracer

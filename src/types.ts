@@ -85,6 +85,14 @@ export interface RumOptions {
    * batches are dropped first. @defaultValue 1000000
    */
   outboxMaxBytes?: number;
+  /**
+   * URL of the relay service worker (`otel-rum/sw`, dist/otel-rum-sw.js) to register, served from
+   * your origin. Apps with a service worker of their own `importScripts()` it there instead and
+   * leave this unset: a controlling worker that runs the relay is used either way. With it, a tab
+   * closed right after its last request still gets that request retried until the collector
+   * takes it. @defaultValue undefined (no worker registered)
+   */
+  serviceWorker?: string;
   /** How often batched spans are sent, in ms. @defaultValue 5000 */
   flushIntervalMs?: number;
   /** Log internal errors to the console. @defaultValue false */

@@ -3,6 +3,7 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { KeyValueStore } from '../browser/storage';
 import type { Consent } from '../types';
+import { clearRelay, createRelay, type Relay } from '../relay/client';
 import { createOutbox, type Dropped } from './outbox';
 import { createSender, KEEPALIVE_BUDGET_BYTES } from './sender';
 
@@ -28,6 +29,8 @@ export interface ExporterOptions {
   store: KeyValueStore;
   outboxMaxChars?: number;
   onDropped?: (dropped: Dropped) => void;
+  /** Register this relay service worker script (see src/relay); a worker already there is used anyway. */
+  serviceWorker?: string;
 }
 
 const decoder = typeof TextDecoder === 'undefined' ? undefined : new TextDecoder();
@@ -50,13 +53,24 @@ export function serialize(spans: ReadableSpan[]): { body: string; spans: number;
  */
 export function createExporter(options: ExporterOptions): RumExporter {
   const outbox = createOutbox(options.store, options.outboxMaxChars);
+  // looked for only once consent is granted: the ping leaves a mark in storage
+  let relay: Relay | undefined;
+  let relayChecked = false;
   const sender = createSender({
     url: `${options.endpoint}/v1/traces`,
     headers: options.headers,
     outbox,
     onDropped: options.onDropped,
+    relay: () => relay,
   });
   let state = options.consent;
+  const findRelay = (): void => {
+    if (relayChecked) return;
+    relayChecked = true;
+    relay = createRelay(options.store, options.serviceWorker);
+  };
+  if (state === 'granted') findRelay();
+  else if (state === 'denied') clearRelay(options.store);
   let pending: ReadableSpan[] = [];
   const enqueue = (spans: ReadableSpan[]): void => {
     for (const batch of serialize(spans)) sender.enqueue(batch.body, batch.spans, batch.bytes);
@@ -81,7 +95,9 @@ export function createExporter(options: ExporterOptions): RumExporter {
       if (next === 'denied') {
         pending = [];
         sender.clear();
+        clearRelay(options.store);
       } else if (next === 'granted' && before !== 'granted') {
+        findRelay();
         const held = pending;
         pending = [];
         if (held.length) enqueue(held);
@@ -96,6 +112,7 @@ export function createExporter(options: ExporterOptions): RumExporter {
     shutdown: async () => {
       await sender.settle(5_000);
       sender.stop();
+      relay?.stop();
     },
   };
 }

@@ -24,7 +24,8 @@ export interface OutboxEntry {
   owner: string;
   /** Epoch ms until which `owner` holds the batch. */
   lease: number;
-  state: 'queued' | 'inflight';
+  /** `relayed`: handed to the relay service worker, which has not confirmed it yet. */
+  state: 'queued' | 'inflight' | 'relayed';
   /** OTLP/JSON ExportTraceServiceRequest. */
   body: string;
   spans: number;
@@ -111,7 +112,7 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
       for (const old of others) {
         if (total <= maxChars) break;
         const e = read(old.key, false);
-        if (e?.state === 'inflight') continue;
+        if (e?.state === 'inflight' || e?.state === 'relayed') continue;
         store.remove(old.key);
         addDropped(e?.spans ?? 0, 1);
         dropped.push(old.key.slice(OUTBOX_PREFIX.length));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../browser/storage';
 import { createOutbox, LEASE_MS, OUTBOX_PREFIX } from './outbox';
+import type { Relay } from '../relay/client';
 import { createSender, KEEPALIVE_BUDGET_BYTES } from './sender';
 
 interface Call {
@@ -240,5 +241,124 @@ describe('outbox bound', () => {
     expect(kept.reduce((n, k) => n + store.get(k)!.length, 0)).toBeLessThanOrEqual(1_300);
     expect(outbox.takeDropped()).toEqual({ spans: 49, batches: 7 });
     expect(outbox.takeDropped()).toEqual({ spans: 0, batches: 0 });
+  });
+});
+
+/** A relay worker as the sender sees it: records what it is handed, answers when told to. */
+function fakeRelay(known: string[] = [], present = true) {
+  const posted: {
+    id: string;
+    body: string;
+    taken: (d?: { spans: number; batches: number }) => void;
+    lost: () => void;
+  }[] = [];
+  const relay: Relay = {
+    ready: () => present,
+    post: (batch, taken, lost) => void posted.push({ id: batch.id, body: batch.body, taken, lost }),
+    status: async (ids) => new Set(ids.filter((id) => known.includes(id))),
+    absent: () => !present,
+    nudge: () => undefined,
+    stop: () => undefined,
+  };
+  return { relay, posted };
+}
+
+describe('sender with a relay service worker', () => {
+  it('hands every batch to the worker, keeps it until the worker has it, and reports its drops', async () => {
+    const { calls } = fakeCollector();
+    const { relay, posted } = fakeRelay();
+    const store = memoryStore();
+    const dropped: unknown[] = [];
+    const sender = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox: createOutbox(store),
+      relay: () => relay,
+      onDropped: (d) => dropped.push(d),
+    });
+    sender.enqueue('{"a":1}', 2);
+    sender.enqueue('{"b":1}', 3);
+    sender.pump();
+    expect(posted.map((p) => p.body)).toEqual(['{"a":1}', '{"b":1}']);
+    const stored = outboxKeys(store).map((k) => store.get(k)!.split('\n')[0]);
+    expect(stored.every((m) => JSON.parse(m).state === 'relayed')).toBe(true);
+    let settled = false;
+    void sender.settle(5_000).then(() => (settled = true));
+    posted[0]!.taken();
+    posted[1]!.taken({ spans: 7, batches: 1 });
+    await until(() => settled);
+    expect(outboxKeys(store)).toEqual([]);
+    expect(dropped).toEqual([{ spans: 7, batches: 1 }]);
+    expect(calls).toHaveLength(0); // the page itself sent nothing
+    sender.stop();
+  });
+
+  it('a batch the worker never confirmed is asked about, not blindly resent', async () => {
+    const { calls } = fakeCollector();
+    const store = memoryStore();
+    const outbox = createOutbox(store);
+    const old = Date.now() - 2 * LEASE_MS;
+    for (const id of ['delivered', 'never-arrived'])
+      outbox.put({
+        id,
+        owner: 'gone',
+        lease: old,
+        state: 'relayed',
+        body: `{"${id}":1}`,
+        spans: 1,
+        created: old,
+      });
+    const { relay, posted } = fakeRelay(['delivered']);
+    const sender = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox,
+      relay: () => relay,
+    });
+    sender.replay();
+    await until(() => posted.length === 1);
+    expect(posted[0]!.body).toBe('{"never-arrived":1}');
+    expect(outbox.meta('delivered')).toBeUndefined();
+    posted[0]!.taken();
+    expect(outboxKeys(store)).toEqual([]);
+    expect(calls).toHaveLength(0);
+    sender.stop();
+  });
+
+  it('with the worker gone, the page sends what it had handed over; with no answer it waits', async () => {
+    const { calls } = fakeCollector();
+    const store = memoryStore();
+    const outbox = createOutbox(store);
+    const old = Date.now() - 2 * LEASE_MS;
+    outbox.put({
+      id: 'r',
+      owner: 'gone',
+      lease: old,
+      state: 'relayed',
+      body: '{"r":1}',
+      spans: 1,
+      created: old,
+    });
+    const silent: Relay = { ...fakeRelay().relay, status: async () => undefined };
+    const waiting = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox,
+      relay: () => silent,
+    });
+    waiting.replay();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(outbox.meta('r')?.state).toBe('relayed'); // it may be in the worker: not resent
+    waiting.stop();
+    const { relay } = fakeRelay([], false);
+    const sender = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox,
+      relay: () => relay,
+    });
+    sender.replay();
+    await until(() => calls.length === 1 && outboxKeys(store).length === 0);
+    sender.stop();
   });
 });

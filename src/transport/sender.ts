@@ -1,12 +1,12 @@
 import { reportInternalError } from '../guard';
+import type { Relay } from '../relay/client';
 import { randomHex } from '../session/sampling';
+import { backoffDelay, gzip, isRetryable, retryAfterMs } from './delivery';
 import { LEASE_MS, type Dropped, type Outbox, type OutboxEntry } from './outbox';
 
 /** Chromium caps the bodies of a document's in-flight keepalive requests at 64 KiB in total. */
 export const KEEPALIVE_BUDGET_BYTES = 60_000;
 const KEEPALIVE_MAX_REQUESTS = 8;
-export const BACKOFF_BASE_MS = 1_000;
-export const BACKOFF_MAX_MS = 60_000;
 const REPLAY_INTERVAL_MS = 30_000;
 
 export interface SenderOptions {
@@ -16,6 +16,8 @@ export interface SenderOptions {
   now?: () => number;
   /** The outbox bound dropped old batches: report it once sending works again. */
   onDropped?: (dropped: Dropped) => void;
+  /** The service worker that sends for this page when it has one (see src/relay). */
+  relay?: () => Relay | undefined;
 }
 
 export interface Sender {
@@ -52,29 +54,11 @@ function nativeFetch(): FetchLike | undefined {
   return f?.__original ?? f;
 }
 
-function retryAfterMs(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+/** A batch whose relay worker never answered stays this long before it is given up. */
+const RELAYED_MAX_AGE_MS = 24 * 3_600_000;
 
 /** Sortable by creation time (base 36 epoch ms), unique by the random tail. */
 const batchId = (t: number): string => t.toString(36).padStart(9, '0') + randomHex(4);
-
-export const isRetryable = (status: number): boolean =>
-  status === 0 || status === 408 || status === 429 || status >= 500;
-
-async function gzip(body: string): Promise<Uint8Array | undefined> {
-  if (typeof CompressionStream === 'undefined' || typeof Blob === 'undefined') return undefined;
-  try {
-    const stream = new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Delivers OTLP batches: keepalive fetch within the browser's byte budget, gzip where
@@ -90,6 +74,8 @@ export function createSender(options: SenderOptions): Sender {
   const queue: Pending[] = [];
   let inflightBytes = 0;
   let inflightCount = 0;
+  /** Batches handed to the relay worker that it has not confirmed yet. */
+  const relaying = new Map<string, Pending>();
   let attempt = 0;
   let backoffUntil = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -129,8 +115,10 @@ export function createSender(options: SenderOptions): Sender {
     clearTimeout(timer);
     timer = setTimeout(() => pump(), Math.max(0, at - now()));
   };
+  const idle = (): boolean =>
+    inflightCount === 0 && relaying.size === 0 && !queue.some((e) => e.busy);
   const notifyIdle = (): void => {
-    if (inflightCount === 0 && !queue.some((e) => e.busy)) waiters.splice(0).forEach((w) => w());
+    if (idle()) waiters.splice(0).forEach((w) => w());
   };
 
   const finish = (entry: Pending, status: number, retryAfter: string | null): void => {
@@ -146,10 +134,8 @@ export function createSender(options: SenderOptions): Sender {
       entry.state = 'queued';
       entry.lease = now() + LEASE_MS;
       persist(entry);
-      const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+      const delay = retryAfterMs(retryAfter, now()) ?? backoffDelay(attempt);
       attempt = Math.min(attempt + 1, 10);
-      // jitter: a fleet of browsers must not come back to a recovering collector in lockstep
-      const delay = retryAfterMs(retryAfter, now()) ?? backoff * (0.5 + Math.random() / 2);
       backoffUntil = Math.max(backoffUntil, now() + delay);
       // every tab of the origin learns the collector is failing: none sends to it while hiding
       options.outbox.setBackoff(backoffUntil);
@@ -211,10 +197,48 @@ export function createSender(options: SenderOptions): Sender {
     }
   };
 
+  /**
+   * With a relay worker, every batch goes to it as soon as it is queued: the worker outlives this
+   * page, reads the collector's answers and retries. The outbox keeps the batch (state `relayed`)
+   * until the worker says it has stored it; if the page dies first, a later page asks the worker.
+   */
+  const handOver = (relay: Relay, urgent: boolean): void => {
+    for (const entry of [...queue]) {
+      if (entry.state !== 'queued' || (entry.busy && !urgent) || !stillOurs(entry)) continue;
+      entry.attempt = (entry.attempt ?? 0) + 1; // a compression still running must not send it
+      queue.splice(queue.indexOf(entry), 1);
+      persist({ ...entry, state: 'relayed', lease: leaving ? 0 : now() + LEASE_MS });
+      const { id, body, spans } = entry;
+      relaying.set(id, entry);
+      relay.post(
+        { id, url: options.url, headers: options.headers, body, spans },
+        (dropped) => {
+          relaying.delete(id);
+          if (options.outbox.meta(id)?.state === 'relayed') options.outbox.remove(id);
+          // what this origin's outbox bound dropped, and the worker's bound, reported as one
+          const own = options.outbox.takeDropped();
+          const spans = own.spans + (dropped?.spans ?? 0);
+          const batches = own.batches + (dropped?.batches ?? 0);
+          if (spans || batches) options.onDropped?.({ spans, batches });
+          notifyIdle();
+        },
+        () => {
+          relaying.delete(id);
+          // no answer: the worker may hold it or not; a later replay asks it (or sends it)
+          const stored = options.outbox.meta(id);
+          if (stored?.state === 'relayed') persist({ ...entry, ...stored, body, lease: 0 });
+          notifyIdle();
+        },
+      );
+    }
+  };
+
   const pump = (urgent = false): void => {
     if (stopped || !fetchImpl) return;
     const t = now();
     renewLeases(t);
+    const relay = options.relay?.();
+    if (relay?.ready()) return handOver(relay, urgent);
     backoffUntil = Math.max(backoffUntil, options.outbox.backoff());
     if (t < backoffUntil) {
       if (!urgent) schedule(backoffUntil);
@@ -253,30 +277,45 @@ export function createSender(options: SenderOptions): Sender {
     persist(adopted);
   };
 
-  const adoptOrphans = (): void => {
+  const adoptOrphans = async (): Promise<void> => {
+    const relayed: OutboxEntry[] = [];
     for (const orphan of options.outbox.orphans(now())) {
-      if (orphan.owner === tab) continue;
-      if (orphan.state === 'inflight')
+      if (orphan.state === 'relayed') relayed.push(orphan);
+      else if (orphan.owner === tab) continue;
+      else if (orphan.state === 'inflight')
         options.outbox.remove(orphan.id); // assumed delivered
       else take(orphan);
+    }
+    if (!relayed.length) return;
+    // Handed to a relay worker by a page that did not hear back: the worker knows whether it has it.
+    const relay = options.relay?.();
+    const known =
+      relay?.absent() === false ? await relay.status(relayed.map((e) => e.id)) : undefined;
+    // no worker at all (unregistered): nothing holds these batches any more
+    const gone = !relay || relay.absent();
+    for (const entry of relayed) {
+      if (options.outbox.meta(entry.id)?.state !== 'relayed') continue;
+      if (known?.has(entry.id)) options.outbox.remove(entry.id);
+      else if (known || gone) take(entry);
+      else if (entry.created < now() - RELAYED_MAX_AGE_MS) options.outbox.remove(entry.id);
     }
   };
 
   const replay = (): void => {
     if (stopped) return;
+    options.relay?.()?.nudge();
     const locks =
       typeof navigator === 'undefined'
         ? undefined
         : (navigator as Navigator & { locks?: LockManager }).locks;
     if (locks?.request) {
       locks
-        .request('otel-rum-outbox', { ifAvailable: true }, (lock) => {
-          if (lock) adoptOrphans();
-        })
+        .request('otel-rum-outbox', { ifAvailable: true }, (lock) =>
+          lock ? adoptOrphans() : undefined,
+        )
         .then(() => pump(), reportInternalError);
     } else {
-      adoptOrphans();
-      pump();
+      void adoptOrphans().then(() => pump(), reportInternalError);
     }
   };
 
@@ -310,7 +349,7 @@ export function createSender(options: SenderOptions): Sender {
     pump,
     replay,
     settle(timeoutMs) {
-      if (inflightCount === 0 && !queue.some((e) => e.busy)) return Promise.resolve();
+      if (idle()) return Promise.resolve();
       return new Promise((resolve) => {
         waiters.push(resolve);
         setTimeout(resolve, timeoutMs);
@@ -332,6 +371,11 @@ export function createSender(options: SenderOptions): Sender {
       for (const entry of queue) {
         // queued ones, including any still being compressed: nothing of this page sends them now
         if (entry.state === 'queued') persist({ ...entry, lease: 0 });
+      }
+      // handed to the relay worker but not confirmed: the next page asks the worker at once
+      for (const entry of relaying.values()) {
+        if (options.outbox.meta(entry.id)?.state === 'relayed')
+          persist({ ...entry, state: 'relayed', lease: 0 });
       }
     },
     reclaim() {

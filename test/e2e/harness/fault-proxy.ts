@@ -19,6 +19,8 @@ export interface FaultProxy {
   stats: Record<Fault, number>;
   /** Span ids in requests that never reached the receiver (dropped, 503, 429, down). */
   refusedSpanIds: Set<string>;
+  /** Span ids the proxy accepted but could not pass on (the test harness failing, not the SDK). */
+  unforwardedSpanIds: Set<string>;
 
   /** The collector goes away: every request's connection is reset until `up()`. */
   down(): void;
@@ -61,6 +63,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     choose: () => 'pass',
     stats: { pass: 0, drop: 0, '503': 0, '429': 0, stall: 0, down: 0 },
     refusedSpanIds: new Set(),
+    unforwardedSpanIds: new Set(),
 
     down() {
       isDown = true;
@@ -89,14 +92,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   ): void => {
     if (req.socket.destroyed || isDown) return refuse();
     res.on('finish', () => {
+      // a fresh connection each time: a reused keep-alive socket the receiver is closing at that
+      // instant would lose an accepted request
       const out = request({
         host: upstream.hostname,
         port: upstream.port,
         path: req.url,
         method: req.method,
-        headers: req.headers,
+        headers: { ...req.headers, connection: 'close' },
+        agent: false,
       });
-      out.on('error', () => undefined);
+      out.on('error', () => {
+        for (const id of spanIds(req, body)) proxy.unforwardedSpanIds.add(id);
+      });
       out.end(body);
     });
     res.on('close', () => {

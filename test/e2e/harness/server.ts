@@ -39,7 +39,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * delays an image (for LCP); any path under `/spa/` serves `spa.html` (client-side routes).
  */
 export async function startPageServer(endpoint: string, port = 0): Promise<PageServer> {
-  const scripts = new Map([['/otel-rum.iife.js', join(root, 'dist', 'otel-rum.iife.js')]]);
+  const scripts = new Map([
+    ['/otel-rum.iife.js', join(root, 'dist', 'otel-rum.iife.js')],
+    ['/otel-rum-sw.js', join(root, 'dist', 'otel-rum-sw.js')],
+  ]);
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const delay = Number(url.searchParams.get('delay') ?? url.searchParams.get('ttfbDelay') ?? 0);

@@ -1,0 +1,119 @@
+import { reportInternalError } from '../guard';
+import type { KeyValueStore } from '../browser/storage';
+import type { Dropped } from '../transport/outbox';
+import { RELAY_PROTOCOL, type RelayBatch, type RelayReply, type RelayRequest } from './protocol';
+
+/** The script URL of the last controlling worker that answered our ping (this origin's storage). */
+export const RELAY_KEY = 'otel_rum_relay';
+const PING_TIMEOUT_MS = 5_000;
+const RELAY_TIMEOUT_MS = 30_000;
+const STATUS_TIMEOUT_MS = 3_000;
+
+type Request = RelayRequest extends infer R
+  ? R extends unknown
+    ? Omit<R, 'protocol'>
+    : never
+  : never;
+
+export interface Relay {
+  /** The page's controlling service worker runs the otel-rum relay. */
+  ready(): boolean;
+  /**
+   * Hands a batch to the worker. `taken` runs once the worker has stored it, with what the
+   * worker's bound dropped meanwhile; it never runs if the page is gone first.
+   */
+  post(batch: RelayBatch, taken: (dropped?: Dropped) => void, lost: () => void): void;
+  /** Ids the worker holds or delivered; undefined when no relay worker answered. */
+  status(ids: string[]): Promise<Set<string> | undefined>;
+  /** Wakes the worker to send what it still holds (it stops between events). */
+  nudge(): void;
+  /** No controlling worker at all: nothing can be holding a batch for this page. */
+  absent(): boolean;
+  stop(): void;
+}
+
+/** Consent withdrawn: whatever relay worker controls the page forgets what it holds. */
+export function clearRelay(store: KeyValueStore): void {
+  store.remove(RELAY_KEY);
+  try {
+    navigator.serviceWorker?.controller?.postMessage({ protocol: RELAY_PROTOCOL, type: 'clear' });
+  } catch (error) {
+    reportInternalError(error);
+  }
+}
+
+/**
+ * Finds (and with `register`, installs) the otel-rum relay worker. Without a service worker
+ * API, or with a worker that does not answer the ping, the page sends by itself.
+ */
+export function createRelay(store: KeyValueStore, register?: string): Relay | undefined {
+  const container = typeof navigator === 'undefined' ? undefined : navigator.serviceWorker;
+  if (!container || typeof MessageChannel === 'undefined') return undefined;
+  let answered: ServiceWorker | null = null;
+
+  const ask = (
+    worker: ServiceWorker,
+    request: Request,
+    timeoutMs: number,
+  ): Promise<RelayReply | undefined> =>
+    new Promise((resolve) => {
+      const channel = new MessageChannel();
+      const done = (reply?: RelayReply): void => {
+        clearTimeout(timer);
+        channel.port1.close();
+        resolve(reply);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      channel.port1.onmessage = (event: MessageEvent<RelayReply>) => done(event.data);
+      try {
+        worker.postMessage({ protocol: RELAY_PROTOCOL, ...request }, [channel.port2]);
+      } catch (error) {
+        reportInternalError(error);
+        done();
+      }
+    });
+
+  const ping = (): void => {
+    const worker = container.controller;
+    if (!worker) return;
+    void ask(worker, { type: 'ping' }, PING_TIMEOUT_MS).then((reply) => {
+      if (!reply?.ok || container.controller !== worker) return;
+      answered = worker;
+      store.set(RELAY_KEY, worker.scriptURL);
+    });
+  };
+  container.addEventListener('controllerchange', ping);
+  ping();
+  if (register) {
+    container.register(register).catch(reportInternalError);
+  }
+
+  return {
+    ready() {
+      const worker = container.controller;
+      // a page closed before its ping came back still relays to the worker that answered before
+      return !!worker && (worker === answered || store.get(RELAY_KEY) === worker.scriptURL);
+    },
+    post(batch, taken, lost) {
+      const worker = container.controller;
+      if (!worker) return lost();
+      void ask(worker, { type: 'relay', batch }, RELAY_TIMEOUT_MS).then((reply) =>
+        reply?.ok ? taken(reply.dropped) : lost(),
+      );
+    },
+    async status(ids) {
+      const worker = container.controller;
+      const reply = worker && (await ask(worker, { type: 'status', ids }, STATUS_TIMEOUT_MS));
+      return reply?.ok ? new Set(reply.known ?? []) : undefined;
+    },
+    absent: () => !container.controller,
+    nudge() {
+      const worker = container.controller;
+      if (worker && worker === answered)
+        worker.postMessage({ protocol: RELAY_PROTOCOL, type: 'ping' });
+    },
+    stop() {
+      container.removeEventListener('controllerchange', ping);
+    },
+  };
+}
