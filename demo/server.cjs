@@ -27,6 +27,7 @@ const webRoot = path.resolve(
   arg('web-root', process.env.DEMO_WEB_ROOT || path.join(__dirname, 'web', 'dist')),
 );
 const sdkFile = path.resolve(__dirname, '..', 'dist', 'otel-rum.iife.js');
+const relayFile = path.resolve(__dirname, '..', 'dist', 'otel-rum-sw.js');
 const collector = (process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://127.0.0.1:4318').replace(
   /\/+$/,
   '',
@@ -54,9 +55,11 @@ function serverTiming(res) {
 const web = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/healthz') return void res.end('ok');
-  if (url.pathname === '/otel-rum.iife.js') {
+  if (url.pathname === '/otel-rum.iife.js' || url.pathname === '/otel-rum-sw.js') {
     res.writeHead(200, { 'Content-Type': 'text/javascript' });
-    return void fs.createReadStream(sdkFile).pipe(res);
+    return void fs
+      .createReadStream(url.pathname === '/otel-rum-sw.js' ? relayFile : sdkFile)
+      .pipe(res);
   }
   let file = path.join(
     webRoot,

@@ -233,21 +233,41 @@ function start(config: ResolvedConfig): Rum {
     }),
   );
   // Bubble phase on window: runs after web-vitals' capture listeners have reported final values.
+  /** Between a `pagehide` that is not for the back/forward cache and the end of the unload. */
+  let closing = false;
   const onHidden = (): void => {
-    if (document.visibilityState === 'hidden') void flush(true);
+    if (document.visibilityState !== 'hidden') return;
+    void flush(true);
+    // On close, browsers fire pagehide, then visibilitychange with the final vitals (just sent).
+    if (closing) unloaded();
+  };
+  /**
+   * The unload is over. Chromium still runs a closed page's observer callbacks for tens of ms and
+   * may stop it in the middle of one: nothing is observed any more (a late long frame or INP update
+   * would be a span that might not survive its own task), and a span that still ends is stored for
+   * the next page, never sent from the dead page.
+   */
+  const unloaded = (): void => {
+    stopTracking();
+    exporter.unload();
   };
   listeners.push(listen(window, 'visibilitychange', onHidden, { capture: false }));
   listeners.push(
     listen(
       window,
       'pagehide',
-      () => {
+      (event) => {
         void flush(true);
         exporter.release();
+        if ((event as PageTransitionEvent).persisted) return;
+        // already hidden (a background tab closed): no visibilitychange follows
+        if (document.visibilityState === 'hidden') unloaded();
+        else closing = true;
       },
       { capture: false },
     ),
     listen(window, 'pageshow', (event) => {
+      closing = false;
       if ((event as PageTransitionEvent).persisted) exporter.reclaim();
     }),
   );

@@ -1,6 +1,5 @@
 import { reportInternalError } from '../guard';
 import type { KeyValueStore } from '../browser/storage';
-import type { Dropped } from '../transport/outbox';
 import { RELAY_PROTOCOL, type RelayBatch, type RelayReply, type RelayRequest } from './protocol';
 
 /** The script URL of the last controlling worker that answered our ping (this origin's storage). */
@@ -19,14 +18,14 @@ export interface Relay {
   /** The page's controlling service worker runs the otel-rum relay. */
   ready(): boolean;
   /**
-   * Hands a batch to the worker. `taken` runs once the worker has stored it, with what the
-   * worker's bound dropped meanwhile; it never runs if the page is gone first.
+   * Hands a batch to the worker. `taken` runs once the worker has stored it; it never runs if the
+   * page is gone first.
    */
-  post(batch: RelayBatch, taken: (dropped?: Dropped) => void, lost: () => void): void;
+  post(batch: RelayBatch, maxChars: number, taken: () => void, lost: () => void): void;
   /** Ids the worker holds or delivered; undefined when no relay worker answered. */
   status(ids: string[]): Promise<Set<string> | undefined>;
-  /** Wakes the worker to send what it still holds (it stops between events). */
-  nudge(): void;
+  /** Wakes the worker to send what it still holds (it stops between events); `online`: now. */
+  nudge(online?: boolean): void;
   /** No controlling worker at all: nothing can be holding a batch for this page. */
   absent(): boolean;
   stop(): void;
@@ -94,11 +93,11 @@ export function createRelay(store: KeyValueStore, register?: string): Relay | un
       // a page closed before its ping came back still relays to the worker that answered before
       return !!worker && (worker === answered || store.get(RELAY_KEY) === worker.scriptURL);
     },
-    post(batch, taken, lost) {
+    post(batch, maxChars, taken, lost) {
       const worker = container.controller;
       if (!worker) return lost();
-      void ask(worker, { type: 'relay', batch }, RELAY_TIMEOUT_MS).then((reply) =>
-        reply?.ok ? taken(reply.dropped) : lost(),
+      void ask(worker, { type: 'relay', batch, maxChars }, RELAY_TIMEOUT_MS).then((reply) =>
+        reply?.ok ? taken() : lost(),
       );
     },
     async status(ids) {
@@ -107,10 +106,10 @@ export function createRelay(store: KeyValueStore, register?: string): Relay | un
       return reply?.ok ? new Set(reply.known ?? []) : undefined;
     },
     absent: () => !container.controller,
-    nudge() {
+    nudge(online) {
       const worker = container.controller;
       if (worker && worker === answered)
-        worker.postMessage({ protocol: RELAY_PROTOCOL, type: 'ping' });
+        worker.postMessage({ protocol: RELAY_PROTOCOL, type: online ? 'online' : 'ping' });
     },
     stop() {
       container.removeEventListener('controllerchange', ping);

@@ -16,8 +16,13 @@ export interface RelayBatch {
 
 export type RelayRequest =
   | { protocol: typeof RELAY_PROTOCOL; type: 'ping' }
-  /** Answered once the worker has stored the batch: from then on it is the worker's to send. */
-  | { protocol: typeof RELAY_PROTOCOL; type: 'relay'; batch: RelayBatch }
+  /** The page came back online: retry now rather than at the end of the backoff. */
+  | { protocol: typeof RELAY_PROTOCOL; type: 'online' }
+  /**
+   * Answered once the worker has stored the batch: from then on it is the worker's to send.
+   * `maxChars` is the page's outbox bound, which the worker keeps too.
+   */
+  | { protocol: typeof RELAY_PROTOCOL; type: 'relay'; batch: RelayBatch; maxChars: number }
   /** Which of these batches the worker holds or has delivered (the rest never reached it). */
   | { protocol: typeof RELAY_PROTOCOL; type: 'status'; ids: string[] }
   /** Consent withdrawn: forget everything. */
@@ -26,6 +31,4 @@ export type RelayRequest =
 export interface RelayReply {
   ok: boolean;
   known?: string[];
-  /** What the worker's own bound dropped since it last told a page. */
-  dropped?: { spans: number; batches: number };
 }

@@ -1,4 +1,10 @@
-import { backoffDelay, gzip, isRetryable, retryAfterMs } from '../transport/delivery';
+import {
+  ATTR_OUTBOX_DROPPED_BATCHES,
+  ATTR_OUTBOX_DROPPED_SPANS,
+  SPAN_OUTBOX_OVERFLOW,
+} from '../semconv';
+import { randomHex } from '../session/sampling';
+import { backoffDelay, batchId, gzip, isRetryable, retryAfterMs } from '../transport/delivery';
 import { RELAY_PROTOCOL, type RelayBatch, type RelayReply, type RelayRequest } from './protocol';
 
 /**
@@ -9,9 +15,6 @@ import { RELAY_PROTOCOL, type RelayBatch, type RelayReply, type RelayRequest } f
  */
 const DB_NAME = 'otel-rum-relay';
 const BATCHES = 'batches';
-const META = 'meta';
-/** What the worker keeps waiting to be sent, in characters of OTLP JSON; oldest dropped first. */
-export const RELAY_MAX_CHARS = 1_000_000;
 const LEDGER_MS = 24 * 3_600_000;
 /**
  * Browsers stop a worker whose event runs for ~5 minutes. Each event keeps the worker alive for at
@@ -25,6 +28,10 @@ interface Stored extends RelayBatch {
   /** `done`: delivered, refused for good, or dropped by the bound (body emptied). */
   state: 'queued' | 'inflight' | 'done';
   at: number;
+  /** How it ended: the collector's HTTP status, or 0 when the bound dropped it. */
+  outcome?: number;
+  /** The worker's own report of what its bound dropped (never dropped itself; merged instead). */
+  overflow?: Dropped;
 }
 
 interface Dropped {
@@ -52,7 +59,6 @@ const open = (): Promise<IDBDatabase> =>
     const request = indexedDB.open(DB_NAME, 1);
     request.onupgradeneeded = () => {
       request.result.createObjectStore(BATCHES, { keyPath: 'id' });
-      request.result.createObjectStore(META);
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => {
@@ -80,34 +86,41 @@ const get = (id: string) => transact<Stored | undefined>(BATCHES, 'readonly', (s
 const all = () => transact<Stored[]>(BATCHES, 'readonly', (s) => s.getAll());
 const put = (batch: Stored) => transact(BATCHES, 'readwrite', (s) => void s.put(batch));
 
-async function takeDropped(): Promise<Dropped | undefined> {
-  const dropped = await transact<Dropped | undefined>(META, 'readonly', (s) => s.get('dropped'));
-  if (!dropped) return undefined;
-  await transact(META, 'readwrite', (s) => void s.delete('dropped'));
-  return dropped;
-}
-
 /** Ids received by this worker instance, before their write to IndexedDB has committed. */
 const received = new Set<string>();
 let backoffUntil = 0;
 let attempt = 0;
 let running: Promise<void> | undefined;
-/** Batches in flight when a previous worker instance was stopped go out again once. */
+/** Batches in flight when a previous instance of the worker was stopped are queued again once. */
 let recovered = false;
 
-async function send(batch: Stored): Promise<void> {
-  const compressed = await gzip(batch.body);
+/** Several waiting batches for one collector go as one request, up to this many characters. */
+const MERGE_CHARS = 60_000;
+
+/** One OTLP request carrying every batch of the group (their resourceSpans, concatenated). */
+function merge(group: Stored[]): string {
+  if (group.length === 1) return group[0]!.body;
+  const resourceSpans = group.flatMap(
+    (b) => (JSON.parse(b.body) as { resourceSpans?: unknown[] }).resourceSpans ?? [],
+  );
+  return JSON.stringify({ resourceSpans });
+}
+
+async function send(group: Stored[]): Promise<void> {
+  const [first] = group as [Stored];
   let status = 0;
   let retryAfter: string | null = null;
   try {
-    const response = await fetch(batch.url, {
+    const body = merge(group);
+    const compressed = await gzip(body);
+    const response = await fetch(first.url, {
       method: 'POST',
-      body: (compressed ?? batch.body) as BodyInit,
+      body: (compressed ?? body) as BodyInit,
       credentials: 'omit',
       headers: {
         'Content-Type': 'application/json',
         ...(compressed ? { 'Content-Encoding': 'gzip' } : {}),
-        ...batch.headers,
+        ...first.headers,
       },
     });
     status = response.status;
@@ -115,48 +128,80 @@ async function send(batch: Stored): Promise<void> {
   } catch {
     // network error: status 0, retried
   }
-  // cleared (consent withdrawn) while it was in flight: leave nothing behind
-  if (!(await get(batch.id))) return;
-  if (isRetryable(status)) {
-    await put({ ...batch, state: 'queued' });
+  const retry = isRetryable(status);
+  for (const batch of group) {
+    // cleared (consent withdrawn) while it was in flight: leave nothing behind
+    if (!(await get(batch.id))) continue;
+    // accepted, or refused for good (400, 413): never sent again
+    await put(
+      retry ? batch : { ...batch, body: '', state: 'done', at: Date.now(), outcome: status },
+    );
+  }
+  if (retry) {
     const delay = retryAfterMs(retryAfter, Date.now()) ?? backoffDelay(attempt);
     attempt = Math.min(attempt + 1, 10);
     backoffUntil = Math.max(backoffUntil, Date.now() + delay);
-  } else {
-    // accepted, or refused for good (400, 413): never sent again
-    await put({ ...batch, body: '', state: 'done', at: Date.now() });
-    if (status < 300) attempt = backoffUntil = 0;
+  } else if (status < 300) {
+    attempt = backoffUntil = 0;
   }
 }
 
-/** Sends what is queued, a few requests at a time, until nothing is left or time is up. */
-async function run(): Promise<void> {
-  for (;;) {
-    const stored = await all();
-    const ledgerEnd = Date.now() - LEDGER_MS;
-    for (const b of stored) {
-      if (b.state === 'done' && b.at < ledgerEnd) {
-        await transact(BATCHES, 'readwrite', (s) => void s.delete(b.id));
-      }
-    }
-    if (!recovered) {
-      recovered = true;
-      for (const b of stored) if (b.state === 'inflight') b.state = 'queued';
-    }
-    const next = stored
-      .filter((b) => b.state === 'queued')
-      .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .slice(0, PARALLEL);
-    const wait = Math.max(0, backoffUntil - Date.now());
-    if (!next.length || Date.now() + wait > deadline) return;
-    if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
-    await Promise.all(
-      next.map(async (batch) => {
-        await put({ ...batch, state: 'inflight' });
-        await send(batch);
-      }),
-    );
+/** The oldest waiting batches for one collector, up to MERGE_CHARS together. */
+function nextGroup(waiting: Stored[]): Stored[] {
+  const [first] = waiting;
+  if (!first) return [];
+  const key = (b: Stored) => `${b.url} ${JSON.stringify(b.headers)}`;
+  const group = [first];
+  let size = first.body.length;
+  for (const b of waiting.slice(1)) {
+    if (key(b) !== key(first) || size + b.body.length > MERGE_CHARS) continue;
+    group.push(b);
+    size += b.body.length;
   }
+  return group;
+}
+
+/**
+ * Sends what is queued, oldest first, a few requests at a time (a stalled one does not hold up the
+ * others), until nothing is left or the last event's time is up.
+ */
+async function run(): Promise<void> {
+  const stored = await all();
+  const ledgerEnd = Date.now() - LEDGER_MS;
+  for (const b of stored) {
+    if (b.state === 'done' && b.at < ledgerEnd) {
+      await transact(BATCHES, 'readwrite', (s) => void s.delete(b.id));
+    }
+    // in flight when an earlier instance of the worker was stopped: sent again
+    if (!recovered && b.state === 'inflight') await put({ ...b, state: 'queued' });
+  }
+  recovered = true;
+  const inflight = new Set<Promise<void>>();
+  for (;;) {
+    const wait = Math.max(0, backoffUntil - Date.now());
+    if (Date.now() + wait > deadline) break;
+    if (inflight.size >= PARALLEL) {
+      await Promise.race(inflight);
+      continue;
+    }
+    if (wait) {
+      await Promise.race([new Promise((r) => setTimeout(r, wait)), ...inflight]);
+      continue;
+    }
+    const waiting = (await all())
+      .filter((b) => b.state === 'queued')
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    const group = nextGroup(waiting);
+    if (!group.length) {
+      if (!inflight.size) break;
+      await Promise.race(inflight);
+      continue;
+    }
+    for (const b of group) await put({ ...b, state: 'inflight' });
+    const sending: Promise<void> = send(group).finally(() => inflight.delete(sending));
+    inflight.add(sending);
+  }
+  await Promise.all(inflight);
 }
 /** Set when a batch arrives while a run may already have decided there is nothing left. */
 let more = false;
@@ -170,37 +215,82 @@ const drain = (): Promise<void> => {
   })().finally(() => (running = undefined)));
 };
 
-/** Past the bound, the oldest waiting batches go (kept in the ledger, so no page resends them). */
-async function bound(): Promise<void> {
+/** Past the page's outbox bound, the oldest waiting batches go (kept in the ledger, so no page resends them). */
+async function bound(maxChars: number): Promise<void> {
   const waiting = (await all())
     .filter((b) => b.state === 'queued')
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   let total = waiting.reduce((n, b) => n + b.body.length, 0);
   const dropped: Dropped = { spans: 0, batches: 0 };
+  let like: Stored | undefined;
   for (const b of waiting) {
-    if (total <= RELAY_MAX_CHARS) break;
+    if (total <= maxChars) break;
+    if (b.overflow) continue;
     total -= b.body.length;
     dropped.spans += b.spans;
     dropped.batches++;
-    await put({ ...b, body: '', state: 'done', at: Date.now() });
+    like = b;
+    await put({ ...b, body: '', state: 'done', at: Date.now(), outcome: 0 });
   }
-  if (!dropped.batches) return;
-  const before = await transact<Dropped | undefined>(META, 'readonly', (s) => s.get('dropped'));
-  await transact(META, 'readwrite', (s) => {
-    s.put(
+  if (!like) return;
+  // said by the worker itself (the page that handed the last batch over may be gone), in one
+  // report that also carries any earlier one still waiting
+  for (const earlier of waiting.filter((b) => b.overflow && b.state === 'queued')) {
+    dropped.spans += earlier.overflow!.spans;
+    dropped.batches += earlier.overflow!.batches;
+    await transact(BATCHES, 'readwrite', (s) => void s.delete(earlier.id));
+  }
+  await put(overflowBatch(like, dropped));
+}
+
+/** A one-span OTLP batch reporting what the bound dropped, under the dropped batches' resource. */
+function overflowBatch(like: Stored, dropped: Dropped): Stored {
+  let resource: unknown;
+  let scope: unknown;
+  try {
+    const first = (
+      JSON.parse(like.body) as {
+        resourceSpans?: { resource?: unknown; scopeSpans?: { scope?: unknown }[] }[];
+      }
+    ).resourceSpans?.[0];
+    resource = first?.resource;
+    scope = first?.scopeSpans?.[0]?.scope;
+  } catch {
+    // a body that does not parse still gets its loss reported, without a resource
+  }
+  const now = `${Date.now()}000000`;
+  const span = {
+    traceId: randomHex(16),
+    spanId: randomHex(8),
+    name: SPAN_OUTBOX_OVERFLOW,
+    kind: 1,
+    startTimeUnixNano: now,
+    endTimeUnixNano: now,
+    attributes: [
+      { key: ATTR_OUTBOX_DROPPED_SPANS, value: { intValue: dropped.spans } },
+      { key: ATTR_OUTBOX_DROPPED_BATCHES, value: { intValue: dropped.batches } },
+    ],
+  };
+  const body = JSON.stringify({
+    resourceSpans: [
       {
-        spans: dropped.spans + (before?.spans ?? 0),
-        batches: dropped.batches + (before?.batches ?? 0),
+        resource: resource ?? {},
+        scopeSpans: [{ scope: scope ?? { name: 'otel-rum' }, spans: [span] }],
       },
-      'dropped',
-    );
+    ],
   });
+  const { url, headers } = like;
+  const at = Date.now();
+  return { id: batchId(at), url, headers, body, spans: 1, state: 'queued', at, overflow: dropped };
 }
 
 async function handle(request: RelayRequest, reply: (r: RelayReply) => void): Promise<void> {
   switch (request.type) {
     case 'ping':
       reply({ ok: true });
+      break;
+    case 'online':
+      attempt = backoffUntil = 0;
       break;
     case 'relay': {
       const { batch } = request;
@@ -209,22 +299,21 @@ async function handle(request: RelayRequest, reply: (r: RelayReply) => void): Pr
         received.add(batch.id);
         if (!(await get(batch.id))) {
           await put({ ...batch, state: 'queued', at: Date.now() });
-          await bound();
+          await bound(request.maxChars);
         }
       }
-      reply({ ok: true, dropped: await takeDropped() });
+      reply({ ok: true });
       break;
     }
     case 'status': {
       const known: string[] = [];
       for (const id of request.ids) if (received.has(id) || (await get(id))) known.push(id);
-      reply({ ok: true, known, dropped: await takeDropped() });
+      reply({ ok: true, known });
       break;
     }
     case 'clear':
       received.clear();
       await transact(BATCHES, 'readwrite', (s) => void s.clear());
-      await transact(META, 'readwrite', (s) => void s.clear());
       return;
   }
   await drain();

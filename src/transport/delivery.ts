@@ -1,3 +1,5 @@
+import { randomHex } from '../session/sampling';
+
 /** What the page's sender and the relay service worker share about talking to a collector. */
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_MAX_MS = 60_000;
@@ -28,3 +30,5 @@ export async function gzip(body: string): Promise<Uint8Array | undefined> {
     return undefined;
   }
 }
+/** Sortable by creation time (base 36 epoch ms), unique by the random tail. */
+export const batchId = (t: number): string => t.toString(36).padStart(9, '0') + randomHex(4);

@@ -20,6 +20,8 @@ export interface RumExporter extends SpanExporter {
   settle(timeoutMs: number): Promise<void>;
   release(): void;
   reclaim(): void;
+  /** The unload is over: from now on batches are stored, not sent (see Sender.unload). */
+  unload(): void;
 }
 
 export interface ExporterOptions {
@@ -108,6 +110,7 @@ export function createExporter(options: ExporterOptions): RumExporter {
     settle: (timeoutMs) => sender.settle(timeoutMs),
     release: () => sender.release(),
     reclaim: () => sender.reclaim(),
+    unload: () => sender.unload(),
     forceFlush: () => sender.settle(10_000),
     shutdown: async () => {
       await sender.settle(5_000);

@@ -38,6 +38,8 @@ export interface Dropped {
 }
 
 export interface Outbox {
+  /** The bound, in characters stored. */
+  readonly maxChars: number;
   /** Stores the batch; returns the ids of older batches the bound made room by dropping. */
   put(entry: OutboxEntry): string[];
   /** The entry without its body (cheap: owner, lease and state checks). */
@@ -96,6 +98,7 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
   };
 
   return {
+    maxChars,
     put(entry) {
       // Sizes come from the stored strings, ordered by key (ids start with their creation
       // time): no parsing on this path, which runs for every batch.

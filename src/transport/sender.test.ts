@@ -249,12 +249,13 @@ function fakeRelay(known: string[] = [], present = true) {
   const posted: {
     id: string;
     body: string;
-    taken: (d?: { spans: number; batches: number }) => void;
+    taken: () => void;
     lost: () => void;
   }[] = [];
   const relay: Relay = {
     ready: () => present,
-    post: (batch, taken, lost) => void posted.push({ id: batch.id, body: batch.body, taken, lost }),
+    post: (batch, _max, taken, lost) =>
+      void posted.push({ id: batch.id, body: batch.body, taken, lost }),
     status: async (ids) => new Set(ids.filter((id) => known.includes(id))),
     absent: () => !present,
     nudge: () => undefined,
@@ -264,7 +265,7 @@ function fakeRelay(known: string[] = [], present = true) {
 }
 
 describe('sender with a relay service worker', () => {
-  it('hands every batch to the worker, keeps it until the worker has it, and reports its drops', async () => {
+  it('hands every batch to the worker and keeps it until the worker has it', async () => {
     const { calls } = fakeCollector();
     const { relay, posted } = fakeRelay();
     const store = memoryStore();
@@ -285,10 +286,10 @@ describe('sender with a relay service worker', () => {
     let settled = false;
     void sender.settle(5_000).then(() => (settled = true));
     posted[0]!.taken();
-    posted[1]!.taken({ spans: 7, batches: 1 });
+    posted[1]!.taken();
     await until(() => settled);
     expect(outboxKeys(store)).toEqual([]);
-    expect(dropped).toEqual([{ spans: 7, batches: 1 }]);
+    expect(dropped).toEqual([]); // the worker reports its own bound's drops
     expect(calls).toHaveLength(0); // the page itself sent nothing
     sender.stop();
   });
@@ -360,5 +361,59 @@ describe('sender with a relay service worker', () => {
     sender.replay();
     await until(() => calls.length === 1 && outboxKeys(store).length === 0);
     sender.stop();
+  });
+});
+
+describe('sender when the relay worker goes away', () => {
+  it('sends a batch itself when the worker is gone at the moment of posting', async () => {
+    const { calls } = fakeCollector();
+    const store = memoryStore();
+    let controlled = true;
+    const vanishing: Relay = {
+      ...fakeRelay().relay,
+      ready: () => controlled,
+      post: (_batch, _max, _taken, lost) => {
+        controlled = false; // the worker is unregistered between the check and the post
+        lost();
+      },
+    };
+    const sender = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox: createOutbox(store),
+      relay: () => vanishing,
+    });
+    sender.enqueue('{"a":1}', 1);
+    expect(outboxKeys(store)).toHaveLength(1); // kept, as queued
+    sender.pump();
+    await until(() => calls.length === 1 && outboxKeys(store).length === 0);
+    sender.stop();
+  });
+});
+
+describe('sender after the unload', () => {
+  it('only stores what ends in a closed page, and the next page sends it', async () => {
+    const { calls } = fakeCollector();
+    const store = memoryStore();
+    const outbox = createOutbox(store);
+    const { relay, posted } = fakeRelay();
+    const closing = createSender({
+      url: 'http://c/v1/traces',
+      headers: {},
+      outbox,
+      relay: () => relay,
+    });
+    closing.release();
+    closing.unload();
+    closing.enqueue('{"late":1}', 1);
+    closing.pump(true);
+    expect(posted).toHaveLength(0);
+    expect(calls).toHaveLength(0);
+    expect(outboxKeys(store)).toHaveLength(1);
+    closing.stop();
+    const next = createSender({ url: 'http://c/v1/traces', headers: {}, outbox });
+    next.replay();
+    await until(() => calls.length === 1 && outboxKeys(store).length === 0);
+    next.stop();
   });
 });

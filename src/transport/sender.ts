@@ -1,7 +1,7 @@
 import { reportInternalError } from '../guard';
 import type { Relay } from '../relay/client';
 import { randomHex } from '../session/sampling';
-import { backoffDelay, gzip, isRetryable, retryAfterMs } from './delivery';
+import { backoffDelay, batchId, gzip, isRetryable, retryAfterMs } from './delivery';
 import { LEASE_MS, type Dropped, type Outbox, type OutboxEntry } from './outbox';
 
 /** Chromium caps the bodies of a document's in-flight keepalive requests at 64 KiB in total. */
@@ -36,6 +36,12 @@ export interface Sender {
   release(): void;
   /** The page came back (back/forward cache): keep only what no other tab adopted meanwhile. */
   reclaim(): void;
+  /**
+   * The page is unloaded (its `pagehide` and `visibilitychange` are over) but may still run a few
+   * tasks (observer callbacks; its timers are gone): batches made now are only stored, for the
+   * next page or another tab to send.
+   */
+  unload(): void;
 }
 
 interface Pending extends OutboxEntry {
@@ -56,9 +62,6 @@ function nativeFetch(): FetchLike | undefined {
 
 /** A batch whose relay worker never answered stays this long before it is given up. */
 const RELAYED_MAX_AGE_MS = 24 * 3_600_000;
-
-/** Sortable by creation time (base 36 epoch ms), unique by the random tail. */
-const batchId = (t: number): string => t.toString(36).padStart(9, '0') + randomHex(4);
 
 /**
  * Delivers OTLP batches: keepalive fetch within the browser's byte budget, gzip where
@@ -82,6 +85,11 @@ export function createSender(options: SenderOptions): Sender {
   let stopped = false;
   /** Between `pagehide` and a back/forward cache restore. */
   let leaving = false;
+  /**
+   * After the unload: a message or request started by a document that is gone may never leave
+   * it (Chromium runs a closed page's observer callbacks for tens of ms, then stops it).
+   */
+  let unloaded = false;
   const waiters: (() => void)[] = [];
 
   /** Another tab may have adopted a batch whose lease ran out: then it is theirs to send. */
@@ -207,34 +215,50 @@ export function createSender(options: SenderOptions): Sender {
       if (entry.state !== 'queued' || (entry.busy && !urgent) || !stillOurs(entry)) continue;
       entry.attempt = (entry.attempt ?? 0) + 1; // a compression still running must not send it
       queue.splice(queue.indexOf(entry), 1);
-      persist({ ...entry, state: 'relayed', lease: leaving ? 0 : now() + LEASE_MS });
-      const { id, body, spans } = entry;
-      relaying.set(id, entry);
-      relay.post(
-        { id, url: options.url, headers: options.headers, body, spans },
-        (dropped) => {
-          relaying.delete(id);
-          if (options.outbox.meta(id)?.state === 'relayed') options.outbox.remove(id);
-          // what this origin's outbox bound dropped, and the worker's bound, reported as one
-          const own = options.outbox.takeDropped();
-          const spans = own.spans + (dropped?.spans ?? 0);
-          const batches = own.batches + (dropped?.batches ?? 0);
-          if (spans || batches) options.onDropped?.({ spans, batches });
-          notifyIdle();
-        },
-        () => {
-          relaying.delete(id);
-          // no answer: the worker may hold it or not; a later replay asks it (or sends it)
-          const stored = options.outbox.meta(id);
-          if (stored?.state === 'relayed') persist({ ...entry, ...stored, body, lease: 0 });
-          notifyIdle();
-        },
-      );
+      relayOne(relay, entry);
     }
+  };
+  /**
+   * Posts first, then records: a closing page may be stopped at any point of its last task, and
+   * the post is what counts. A batch posted but not recorded is the worker's; one recorded as
+   * `relayed` but never confirmed is asked about by a later page.
+   */
+  const relayOne = (relay: Relay, entry: Pending): void => {
+    const { id, body, spans } = entry;
+    relaying.set(id, entry);
+    let posted = false;
+    relay.post(
+      { id, url: options.url, headers: options.headers, body, spans },
+      options.outbox.maxChars,
+      () => {
+        relaying.delete(id);
+        if (options.outbox.meta(id)?.state === 'relayed') options.outbox.remove(id);
+        // what this origin's outbox bound dropped (the worker reports its own bound's drops)
+        const dropped = options.outbox.takeDropped();
+        if (dropped.spans || dropped.batches) options.onDropped?.(dropped);
+        notifyIdle();
+      },
+      () => {
+        relaying.delete(id);
+        if (!posted) {
+          // the worker went away before the post: this page sends the batch itself
+          queue.push({ ...entry, state: 'queued' });
+          persist({ ...entry, state: 'queued' });
+          return;
+        }
+        // no answer: the worker may hold it or not; a later replay asks it (or sends it)
+        const stored = options.outbox.meta(id);
+        if (stored?.state === 'relayed') persist({ ...entry, ...stored, body, lease: 0 });
+        notifyIdle();
+      },
+    );
+    posted = true;
+    if (relaying.has(id))
+      persist({ ...entry, state: 'relayed', lease: leaving ? 0 : now() + LEASE_MS });
   };
 
   const pump = (urgent = false): void => {
-    if (stopped || !fetchImpl) return;
+    if (stopped || unloaded || !fetchImpl) return;
     const t = now();
     renewLeases(t);
     const relay = options.relay?.();
@@ -321,6 +345,7 @@ export function createSender(options: SenderOptions): Sender {
 
   const onOnline = (): void => {
     backoffUntil = 0;
+    options.relay?.()?.nudge(true);
     replay();
   };
   if (typeof addEventListener === 'function') addEventListener('online', onOnline);
@@ -343,6 +368,10 @@ export function createSender(options: SenderOptions): Sender {
         created: now(),
         bytes: bytes ?? (encoder ? encoder.encode(body).length : body.length),
       };
+      if (unloaded) return void persist({ ...entry, lease: 0 });
+      // with a relay worker, the batch goes to it before anything is written here
+      const relay = stopped ? undefined : options.relay?.();
+      if (relay?.ready()) return relayOne(relay, entry);
       queue.push(entry);
       persist(entry);
     },
@@ -378,8 +407,11 @@ export function createSender(options: SenderOptions): Sender {
           persist({ ...entry, state: 'relayed', lease: 0 });
       }
     },
+    unload() {
+      unloaded = true;
+    },
     reclaim() {
-      leaving = false;
+      leaving = unloaded = false;
       for (const entry of [...queue]) {
         const stored = options.outbox.meta(entry.id);
         if (entry.state === 'queued' && (!stored || stored.owner !== tab)) {

@@ -60,6 +60,7 @@ async function deliver(views: number, relay: boolean, seed: number): Promise<Out
   receiver.clear();
   proxy.refusedSpanIds.clear();
   proxy.unforwardedSpanIds.clear();
+  proxy.seen.clear();
   for (const k of Object.keys(proxy.stats)) proxy.stats[k as Fault] = 0;
   const random = rng(seed);
   const faults: [Fault, number][] = [
@@ -82,9 +83,11 @@ async function deliver(views: number, relay: boolean, seed: number): Promise<Out
       contexts.map(async (context) => {
         const page = await context.newPage();
         await page.goto(`${pages.url}/pages/delivery.html?view=first${query}`);
-        await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, {
+        // a returning user: the worker answered, and this first page has nothing in flight
+        await page.waitForFunction(() => !!localStorage.getItem('otel_rum_relay'), null, {
           timeout: 10_000,
         });
+        await page.evaluate(() => (window as any).rum.flush());
         await page.close();
       }),
     );
@@ -143,14 +146,17 @@ async function deliver(views: number, relay: boolean, seed: number): Promise<Out
     await new Promise((r) => setTimeout(r, 2_000));
   }
   const neverRefused = missing.filter((id) => !proxy.refusedSpanIds.has(id));
-  if (neverRefused.length) {
+  if (missing.length && (relay || neverRefused.length)) {
     console.log(
-      '[delivery] missing and never refused:',
-      neverRefused.map(
-        (id) => `${id}${proxy.unforwardedSpanIds.has(id) ? ' (lost by the proxy)' : ''}`,
+      '[delivery] missing:',
+      missing.map(
+        (id) =>
+          `${id}${proxy.unforwardedSpanIds.has(id) ? ' (lost by the proxy)' : ''} proxy saw: ${proxy.seen.get(id)?.join(',') ?? 'never'}`,
       ),
     );
-    for (const context of contexts) console.log(await whereAre(context, neverRefused));
+    for (const context of contexts) console.log(await whereAre(context, missing));
+  } else if (process.env.DELIVERY_DEBUG) {
+    for (const context of contexts) console.log(await whereAre(context, []));
   }
   const seen = new Map<string, number>();
   for (const s of receiver.spans) seen.set(s.spanId, (seen.get(s.spanId) ?? 0) + 1);
@@ -179,13 +185,34 @@ async function whereAre(context: BrowserContext, ids: string[]): Promise<unknown
     const note = (id: string, where: string) => (out[id] ??= []).push(where);
     for (const id of ids) {
       const what = localStorage.getItem(`e2e_span:${id}`);
-      if (what) note(id, `created: ${what}`);
+      if (what) {
+        note(id, `created: ${what}`);
+        const view = /view=([^&\s]+)/.exec(what)?.[1];
+        note(
+          id,
+          `its page closed: ${localStorage.getItem(`e2e_closed:${view}`) ?? 'not through pagehide'}`,
+        );
+      }
+      const posted = localStorage.getItem(`e2e_posted:${id}`);
+      if (posted) note(id, `handed to the worker in batch ${posted}`);
+      const fetched = localStorage.getItem(`e2e_fetched:${id}`);
+      if (fetched) note(id, `sent by the page itself (uncompressed), ${fetched}`);
     }
     for (const key of Object.keys(localStorage).filter((k) => k.startsWith('otel_rum_outbox:'))) {
       const value = localStorage.getItem(key)!;
       for (const id of ids)
         if (value.includes(id)) note(id, `outbox ${value.slice(0, value.indexOf('\n'))}`);
     }
+    const keys = Object.keys(localStorage);
+    const states: Record<string, number> = {};
+    for (const k of keys.filter((k) => k.startsWith('otel_rum_outbox:'))) {
+      const state = JSON.parse(localStorage.getItem(k)!.split('\n')[0]!).state as string;
+      states[state] = (states[state] ?? 0) + 1;
+    }
+    note(
+      'storage',
+      `${keys.length} keys, ${keys.reduce((n, k) => n + k.length + localStorage.getItem(k)!.length, 0)} chars; outbox ${JSON.stringify(states)}`,
+    );
     const db = await new Promise<IDBDatabase | undefined>((resolve) => {
       const r = indexedDB.open('otel-rum-relay');
       r.onsuccess = () => resolve(r.result);
@@ -196,9 +223,17 @@ async function whereAre(context: BrowserContext, ids: string[]): Promise<unknown
         const r = db.transaction('batches').objectStore('batches').getAll();
         r.onsuccess = () => resolve(r.result);
       });
-      for (const row of rows)
+      for (const row of rows) {
         for (const id of ids)
           if (row.body.includes(id)) note(id, `relay worker ${row.id} ${row.state}`);
+        if (row.state === 'done' && row.outcome !== 200)
+          note('relay', `batch ${row.id} ended with ${row.outcome}`);
+        for (const id of ids) {
+          const posted = localStorage.getItem(`e2e_posted:${id}`);
+          if (posted?.startsWith(row.id))
+            note(id, `worker row ${row.id} ${row.state} ${row.outcome}`);
+        }
+      }
       note(
         'relay',
         `${rows.length} rows: ${JSON.stringify(rows.map((r) => [r.id, r.state, r.body.length]))}`.slice(

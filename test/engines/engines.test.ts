@@ -191,6 +191,44 @@ describe.each(ENGINES)('%s', (engine) => {
     pass('no page error or SDK exception');
   });
 
+  it('hands its batches to the relay service worker, which delivers them once', async () => {
+    await driver.open(`${pages.url}/pages/delivery.html?sw&view=engines`);
+    if (!(await driver.evaluate(() => 'serviceWorker' in navigator))) {
+      return skip('relay worker', 'no navigator.serviceWorker');
+    }
+    await waitInPage(driver, () => !!navigator.serviceWorker.controller);
+    // the first page sent by itself until the worker took over; this one is controlled from the start
+    await driver.open(`${pages.url}/pages/delivery.html?sw&view=engines-2`);
+    const sessionId = await waitInPage(driver, () => (window as any).rum.getSessionId() as string);
+    await driver.evaluate(() => (window as any).rum.trackEvent('relayed', { step: 2 }));
+    await driver.evaluate(() => (window as any).rum.flush());
+    const spans = await receiver.waitFor(
+      (all) => named(all, 'custom_event', sessionId).some((s) => s.attributes.step === 2),
+      15_000,
+    );
+    expect(
+      named(spans, 'custom_event', sessionId).filter((s) => s.attributes.step === 2),
+    ).toHaveLength(1);
+    // it went through the worker: its ledger holds the batch, accepted by the collector
+    const ledger = await waitInPage(driver, async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('otel-rum-relay');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const rows = await new Promise<{ state: string; outcome?: number }[]>((resolve) => {
+        const r = db.transaction('batches').objectStore('batches').getAll();
+        r.onsuccess = () => resolve(r.result);
+      });
+      db.close();
+      return rows.filter((r) => r.state === 'done' && r.outcome === 200).length;
+    });
+    expect(ledger).toBeGreaterThan(0);
+    expect(await driver.evaluate(pageProblems)).toEqual({ pageErrors: [], sdkWarnings: [] });
+    expectNoProtocolErrors();
+    pass('relay worker');
+  });
+
   it('degrades quietly without PerformanceObserver, storage and idle callbacks', async () => {
     const remove = 'PerformanceObserver,localStorage,sessionStorage,connection,requestIdleCallback';
     await driver.open(

@@ -19,6 +19,8 @@ export interface FaultProxy {
   stats: Record<Fault, number>;
   /** Span ids in requests that never reached the receiver (dropped, 503, 429, down). */
   refusedSpanIds: Set<string>;
+  /** Every span id the proxy saw, with what it did to each request carrying it. */
+  seen: Map<string, Fault[]>;
   /** Span ids the proxy accepted but could not pass on (the test harness failing, not the SDK). */
   unforwardedSpanIds: Set<string>;
 
@@ -64,6 +66,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     stats: { pass: 0, drop: 0, '503': 0, '429': 0, stall: 0, down: 0 },
     refusedSpanIds: new Set(),
     unforwardedSpanIds: new Set(),
+    seen: new Map(),
 
     down() {
       isDown = true;
@@ -125,6 +128,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const fault = isDown ? 'down' : proxy.choose();
       proxy.stats[fault]++;
       const body = Buffer.concat(chunks);
+      for (const id of spanIds(req, body))
+        proxy.seen.set(id, [...(proxy.seen.get(id) ?? []), fault]);
 
       const refuse = (): void => {
         for (const id of spanIds(req, body)) proxy.refusedSpanIds.add(id);

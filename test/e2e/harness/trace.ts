@@ -1,0 +1,54 @@
+/** One main-thread task of a Chromium performance trace, and how much of it ran our script. */
+export interface TraceTask {
+  ms: number;
+  /** ms spent in calls into scripts whose URL contains the marker. */
+  ours: number;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: { url?: string; frame?: string } };
+}
+
+const SCRIPT_EVENTS = new Set(['FunctionCall', 'EvaluateScript', 'TimerFire', 'EventDispatch']);
+
+/**
+ * Reads a trace recorded with the `devtools.timeline` category (what the DevTools Performance
+ * panel records): the renderer main threads' top-level tasks, those of 50 ms or more (long tasks),
+ * and the longest call into a script whose URL contains `marker`.
+ */
+export function longTasksFrom(
+  trace: Buffer,
+  marker: string,
+): { tasks: number; long: TraceTask[]; longestOurs: number } {
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const mainThreads = new Set(
+    events
+      .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const onMain = (e: TraceEvent) => mainThreads.has(`${e.pid}:${e.tid}`) && e.ph === 'X';
+  const tasks = events.filter((e) => onMain(e) && e.name === 'RunTask');
+  const ours = events.filter(
+    (e) => onMain(e) && SCRIPT_EVENTS.has(e.name) && e.args?.data?.url?.includes(marker),
+  );
+  const long = tasks
+    .filter((t) => (t.dur ?? 0) >= 50_000)
+    .map((t) => ({
+      ms: t.dur! / 1000,
+      ours:
+        ours
+          .filter((o) => o.pid === t.pid && o.tid === t.tid && o.ts >= t.ts && o.ts < t.ts + t.dur!)
+          .reduce((n, o) => n + (o.dur ?? 0), 0) / 1000,
+    }));
+  return {
+    tasks: tasks.length,
+    long,
+    longestOurs: Math.max(0, ...ours.map((o) => (o.dur ?? 0) / 1000)),
+  };
+}
