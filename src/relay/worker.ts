@@ -82,9 +82,25 @@ async function transact<T>(
   });
 }
 
+/**
+ * Reads every batch and changes some in one read-write transaction: IndexedDB runs overlapping
+ * read-write transactions one after the other, so no other change interleaves (a batch being
+ * claimed for sending cannot be dropped by the bound at the same time, and the reverse).
+ */
+async function atomically<T>(change: (store: IDBObjectStore, batches: Stored[]) => T): Promise<T> {
+  const db = await open();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(BATCHES, 'readwrite');
+    const store = tx.objectStore(BATCHES);
+    let result: T;
+    const read = store.getAll();
+    read.onsuccess = () => (result = change(store, read.result as Stored[]));
+    tx.oncomplete = () => resolve(result);
+    tx.onerror = tx.onabort = () => reject(tx.error);
+  });
+}
+
 const get = (id: string) => transact<Stored | undefined>(BATCHES, 'readonly', (s) => s.get(id));
-const all = () => transact<Stored[]>(BATCHES, 'readonly', (s) => s.getAll());
-const put = (batch: Stored) => transact(BATCHES, 'readwrite', (s) => void s.put(batch));
 
 /** Ids received by this worker instance, before their write to IndexedDB has committed. */
 const received = new Set<string>();
@@ -129,14 +145,16 @@ async function send(group: Stored[]): Promise<void> {
     // network error: status 0, retried
   }
   const retry = isRetryable(status);
-  for (const batch of group) {
-    // cleared (consent withdrawn) while it was in flight: leave nothing behind
-    if (!(await get(batch.id))) continue;
-    // accepted, or refused for good (400, 413): never sent again
-    await put(
-      retry ? batch : { ...batch, body: '', state: 'done', at: Date.now(), outcome: status },
-    );
-  }
+  await atomically((store, batches) => {
+    for (const batch of group) {
+      // cleared (consent withdrawn) while it was in flight: leave nothing behind
+      if (!batches.some((b) => b.id === batch.id)) continue;
+      // accepted, or refused for good (400, 413): never sent again
+      store.put(
+        retry ? batch : { ...batch, body: '', state: 'done', at: Date.now(), outcome: status },
+      );
+    }
+  });
   if (retry) {
     const delay = retryAfterMs(retryAfter, Date.now()) ?? backoffDelay(attempt);
     attempt = Math.min(attempt + 1, 10);
@@ -166,15 +184,14 @@ function nextGroup(waiting: Stored[]): Stored[] {
  * others), until nothing is left or the last event's time is up.
  */
 async function run(): Promise<void> {
-  const stored = await all();
   const ledgerEnd = Date.now() - LEDGER_MS;
-  for (const b of stored) {
-    if (b.state === 'done' && b.at < ledgerEnd) {
-      await transact(BATCHES, 'readwrite', (s) => void s.delete(b.id));
+  await atomically((store, batches) => {
+    for (const b of batches) {
+      if (b.state === 'done' && b.at < ledgerEnd) store.delete(b.id);
+      // in flight when an earlier instance of the worker was stopped: sent again
+      else if (!recovered && b.state === 'inflight') store.put({ ...b, state: 'queued' });
     }
-    // in flight when an earlier instance of the worker was stopped: sent again
-    if (!recovered && b.state === 'inflight') await put({ ...b, state: 'queued' });
-  }
+  });
   recovered = true;
   const inflight = new Set<Promise<void>>();
   for (;;) {
@@ -188,16 +205,19 @@ async function run(): Promise<void> {
       await Promise.race([new Promise((r) => setTimeout(r, wait)), ...inflight]);
       continue;
     }
-    const waiting = (await all())
-      .filter((b) => b.state === 'queued')
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
-    const group = nextGroup(waiting);
+    // the oldest waiting batches, claimed for this request in the same transaction
+    const group = await atomically((store, batches) => {
+      const claimed = nextGroup(
+        batches.filter((b) => b.state === 'queued').sort((a, b) => (a.id < b.id ? -1 : 1)),
+      );
+      for (const b of claimed) store.put({ ...b, state: 'inflight' });
+      return claimed;
+    });
     if (!group.length) {
       if (!inflight.size) break;
       await Promise.race(inflight);
       continue;
     }
-    for (const b of group) await put({ ...b, state: 'inflight' });
     const sending: Promise<void> = send(group).finally(() => inflight.delete(sending));
     inflight.add(sending);
   }
@@ -216,32 +236,42 @@ const drain = (): Promise<void> => {
 };
 
 /** Past the page's outbox bound, the oldest waiting batches go (kept in the ledger, so no page resends them). */
-async function bound(maxChars: number): Promise<void> {
-  const waiting = (await all())
-    .filter((b) => b.state === 'queued')
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
-  let total = waiting.reduce((n, b) => n + b.body.length, 0);
-  const dropped: Dropped = { spans: 0, batches: 0 };
-  let like: Stored | undefined;
-  for (const b of waiting) {
-    if (total <= maxChars) break;
-    if (b.overflow) continue;
-    total -= b.body.length;
-    dropped.spans += b.spans;
-    dropped.batches++;
-    like = b;
-    await put({ ...b, body: '', state: 'done', at: Date.now(), outcome: 0 });
-  }
-  if (!like) return;
-  // said by the worker itself (the page that handed the last batch over may be gone), in one
-  // report that also carries any earlier one still waiting
-  for (const earlier of waiting.filter((b) => b.overflow && b.state === 'queued')) {
-    dropped.spans += earlier.overflow!.spans;
-    dropped.batches += earlier.overflow!.batches;
-    await transact(BATCHES, 'readwrite', (s) => void s.delete(earlier.id));
-  }
-  await put(overflowBatch(like, dropped));
+function boundNow(maxChars: number): Promise<void> {
+  return atomically((store, batches) => {
+    const waiting = batches
+      .filter((b) => b.state === 'queued')
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    let total = waiting.reduce((n, b) => n + b.body.length, 0);
+    const dropped: Dropped = { spans: 0, batches: 0 };
+    let like: Stored | undefined;
+    for (const b of waiting) {
+      if (total <= maxChars) break;
+      if (b.overflow) continue;
+      total -= b.body.length;
+      dropped.spans += b.spans;
+      dropped.batches++;
+      like = b;
+      store.put({ ...b, body: '', state: 'done', at: Date.now(), outcome: 0 });
+    }
+    if (!like) return;
+    // said by the worker itself (the page that handed the last batch over may be gone), in one
+    // report that also carries any earlier one still waiting
+    for (const earlier of waiting.filter((b) => b.overflow)) {
+      dropped.spans += earlier.overflow!.spans;
+      dropped.batches += earlier.overflow!.batches;
+      store.delete(earlier.id);
+    }
+    store.put(overflowBatch(like, dropped));
+  });
 }
+
+/** One bound check at a time: two that overlap would both count an earlier report. */
+let bounding: Promise<void> = Promise.resolve();
+const bound = (maxChars: number): Promise<void> =>
+  (bounding = bounding.then(
+    () => boundNow(maxChars),
+    () => boundNow(maxChars),
+  ));
 
 /** A one-span OTLP batch reporting what the bound dropped, under the dropped batches' resource. */
 function overflowBatch(like: Stored, dropped: Dropped): Stored {
@@ -297,10 +327,12 @@ async function handle(request: RelayRequest, reply: (r: RelayReply) => void): Pr
       // the same batch twice (a page that asked again) is stored and sent once
       if (!received.has(batch.id)) {
         received.add(batch.id);
-        if (!(await get(batch.id))) {
-          await put({ ...batch, state: 'queued', at: Date.now() });
-          await bound(request.maxChars);
-        }
+        const stored = await atomically((store, batches) => {
+          if (batches.some((b) => b.id === batch.id)) return false;
+          store.put({ ...batch, state: 'queued', at: Date.now() });
+          return true;
+        });
+        if (stored) await bound(request.maxChars);
       }
       reply({ ok: true });
       break;

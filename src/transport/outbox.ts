@@ -111,6 +111,12 @@ export function createOutbox(store: KeyValueStore, maxChars = OUTBOX_MAX_CHARS):
         .map((k) => ({ key: k, size: store.get(k)?.length ?? 0 }));
       const dropped: string[] = [];
       let total = others.reduce((n, o) => n + o.size, value.length);
+      // A relay worker already holds a `relayed` batch: its record here only helps a later page
+      // ask about it. Nothing is dropped to make room for it, and not keeping it loses nothing.
+      if (entry.state === 'relayed' && total > maxChars) {
+        store.remove(key);
+        return [];
+      }
       // over the bound: the oldest batches go first, and the loss is counted
       for (const old of others) {
         if (total <= maxChars) break;

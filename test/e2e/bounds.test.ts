@@ -58,7 +58,9 @@ async function whileDown(relay: boolean): Promise<void> {
   }
   const cdp = await context.newCDPSession(page);
   const samples: { outbox: number; worker: number; heapMB: number }[] = [];
-  await browser.browser.startTracing(page, { categories: ['devtools.timeline'] });
+  await browser.browser.startTracing(page, {
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'],
+  });
   for (let load = 0; load < 6; load++) {
     await page.goto(`${pages.url}/pages/bounds.html?load=${load}${query}`);
     // a busy page: 400 custom events with some payload, in bursts
@@ -86,6 +88,7 @@ async function whileDown(relay: boolean): Promise<void> {
     expect(s.heapMB).toBeLessThan(30);
   }
   if (relay) expect(Math.max(...samples.map((s) => s.worker))).toBeGreaterThan(0);
+  expect(trace.tasks).toBeGreaterThan(100); // the trace really holds the page's tasks
   // no long task (>= 50 ms) on the page's main thread caused by our script: in none did it run for
   // 50 ms, or for most of the task
   expect(trace.long.filter((t) => t.ours >= 50 || t.ours >= t.ms / 2)).toEqual([]);

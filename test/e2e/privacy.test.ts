@@ -124,4 +124,55 @@ describe('consent', () => {
     expect(e2e.receiver.spans.length).toBe(before);
     await context.close();
   });
+
+  it('with the relay worker: nothing registered before consent, and denial clears the worker too', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const page = await context.newPage();
+    const opts = { consent: 'pending', serviceWorker: '/otel-rum-sw.js' };
+    await page.goto(
+      `${e2e.pages.url}/pages/init.html?opts=${encodeURIComponent(JSON.stringify(opts))}`,
+    );
+    await page.waitForTimeout(800);
+    const relayState = () =>
+      page.evaluate(async () => {
+        const registered = !!(await navigator.serviceWorker.getRegistration());
+        const databases = (await indexedDB.databases()).map((d) => d.name);
+        let rows: { state: string; body: string }[] = [];
+        if (databases.includes('otel-rum-relay')) {
+          const db = await new Promise<IDBDatabase>((resolve) => {
+            const r = indexedDB.open('otel-rum-relay');
+            r.onsuccess = () => resolve(r.result);
+          });
+          rows = await new Promise((resolve) => {
+            const r = db.transaction('batches').objectStore('batches').getAll();
+            r.onsuccess = () => resolve(r.result);
+          });
+          db.close();
+        }
+        return { registered, rows };
+      });
+    expect(await relayState()).toEqual({ registered: false, rows: [] });
+    expect(await page.evaluate(storageKeys)).toEqual([]);
+
+    await page.evaluate(() => (window as any).rum.setConsent('granted'));
+    await page.waitForFunction(() => !!localStorage.getItem('otel_rum_relay'));
+    const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
+    await e2e.receiver.waitFor((s) => named(s, 'page_load', sessionId).length === 1);
+    // the collector fails: the worker holds the next batch
+    e2e.receiver.respondWith = (_req, res) => (res.writeHead(503).end(), true);
+    await page.evaluate(() => (window as any).rum.trackEvent('held_by_the_worker'));
+    await page.evaluate(() => (window as any).rum.flush());
+    await expect
+      .poll(async () => (await relayState()).rows.filter((r) => r.state !== 'done').length)
+      .toBeGreaterThan(0);
+    await page.evaluate(() => (window as any).rum.setConsent('denied'));
+    await expect.poll(async () => (await relayState()).rows).toEqual([]);
+    expect(await page.evaluate(storageKeys)).toEqual([]);
+    e2e.receiver.respondWith = undefined;
+    await page.waitForTimeout(2_500); // past the worker's first backoff
+    expect(
+      e2e.receiver.spans.filter((s) => s.attributes['rum.event.name'] === 'held_by_the_worker'),
+    ).toEqual([]);
+    await context.close();
+  });
 });

@@ -18,8 +18,8 @@ interface TraceEvent {
 const SCRIPT_EVENTS = new Set(['FunctionCall', 'EvaluateScript', 'TimerFire', 'EventDispatch']);
 
 /**
- * Reads a trace recorded with the `devtools.timeline` category (what the DevTools Performance
- * panel records): the renderer main threads' top-level tasks, those of 50 ms or more (long tasks),
+ * Reads a trace recorded with the DevTools Performance panel's categories (`devtools.timeline`,
+ * its disabled-by-default part and `toplevel`): the renderer main threads' top-level tasks, those of 50 ms or more (long tasks),
  * and the longest call into a script whose URL contains `marker`.
  */
 export function longTasksFrom(
@@ -33,7 +33,9 @@ export function longTasksFrom(
       .map((e) => `${e.pid}:${e.tid}`),
   );
   const onMain = (e: TraceEvent) => mainThreads.has(`${e.pid}:${e.tid}`) && e.ph === 'X';
-  const tasks = events.filter((e) => onMain(e) && e.name === 'RunTask');
+  const tasks = events.filter(
+    (e) => onMain(e) && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask'),
+  );
   const ours = events.filter(
     (e) => onMain(e) && SCRIPT_EVENTS.has(e.name) && e.args?.data?.url?.includes(marker),
   );
