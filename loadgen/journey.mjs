@@ -17,17 +17,17 @@ function pick(rnd, choices) {
 
 /**
  * The country header, added the way a CDN adds it: below the page, on every request (documents,
- * API calls, the SDK's exports to the collector). `setExtraHTTPHeaders` would instead make the
- * browser send it as a request header, so cross-origin requests would need a CORS preflight that
- * allows it, which neither the API nor the collector does (nor should).
+ * API calls, the SDK's exports to the collector, and those the relay service worker sends for
+ * pages already closed). `setExtraHTTPHeaders` would instead make the browser send it as a request
+ * header, so cross-origin requests would need a CORS preflight that allows it, which neither the
+ * API nor the collector does (nor should).
  */
-async function addCountryHeader(cdp, country) {
-  cdp.on('Fetch.requestPaused', (event) => {
-    const headers = Object.entries(event.request.headers).map(([name, value]) => ({ name, value }));
-    if (event.request.method !== 'OPTIONS') headers.push({ name: 'cf-ipcountry', value: country });
-    cdp.send('Fetch.continueRequest', { requestId: event.requestId, headers }).catch(() => {});
+async function addCountryHeader(context, country) {
+  await context.route('**/*', (route) => {
+    const request = route.request();
+    if (request.method() === 'OPTIONS') return route.continue();
+    return route.continue({ headers: { ...request.headers(), 'cf-ipcountry': country } });
   });
-  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: 'http*', requestStage: 'Request' }] });
 }
 
 export async function visit({ browser, url, profile, rnd, deadline, chromeMajor }) {
@@ -57,7 +57,7 @@ export async function visit({ browser, url, profile, rnd, deadline, chromeMajor 
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: device.cpuSlowdown });
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, ...NETWORKS[network] });
-    await addCountryHeader(cdp, country);
+    await addCountryHeader(context, country);
 
     const press = (selector) => (device.hasTouch ? page.tap(selector) : page.click(selector));
     const route = () => page.getAttribute('main', 'data-route');
