@@ -5,6 +5,7 @@ import type { FaultProxy } from './harness/fault-proxy';
 import { startE2E, type E2E } from './harness/fixture';
 import type { Receiver } from './harness/receiver';
 import type { PageServer } from './harness/server';
+import { relayRows } from './harness/relay-store';
 import { longTasksFrom } from './harness/trace';
 
 const OUTBOX_MAX = 60_000;
@@ -24,27 +25,16 @@ afterAll(async () => {
 });
 
 /** Characters the page's outbox and the relay worker hold (the worker's waiting batches). */
-const stored = (page: Page) =>
-  page.evaluate(async () => {
-    const outbox = Object.keys(localStorage)
+const stored = async (page: Page) => ({
+  outbox: await page.evaluate(() =>
+    Object.keys(localStorage)
       .filter((k) => k.startsWith('otel_rum_outbox:'))
-      .reduce((n, k) => n + localStorage.getItem(k)!.length, 0);
-    const db = await new Promise<IDBDatabase | undefined>((resolve) => {
-      const r = indexedDB.open('otel-rum-relay');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => resolve(undefined);
-    });
-    let worker = 0;
-    if (db?.objectStoreNames.contains('batches')) {
-      const rows = await new Promise<{ state: string; body: string }[]>((resolve) => {
-        const r = db.transaction('batches').objectStore('batches').getAll();
-        r.onsuccess = () => resolve(r.result);
-      });
-      worker = rows.filter((r) => r.state !== 'done').reduce((n, r) => n + r.body.length, 0);
-    }
-    db?.close();
-    return { outbox, worker };
-  });
+      .reduce((n, k) => n + localStorage.getItem(k)!.length, 0),
+  ),
+  worker: (await page.evaluate(relayRows))
+    .filter((r) => r.state !== 'done')
+    .reduce((n, r) => n + r.body.length, 0),
+});
 
 async function whileDown(relay: boolean): Promise<void> {
   receiver.clear();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { LaunchedBrowser } from './harness/browser';
 import type { Fault, FaultProxy } from './harness/fault-proxy';
+import { relayRows } from './harness/relay-store';
 import { startE2E, type E2E } from './harness/fixture';
 import type { Receiver } from './harness/receiver';
 import type { PageServer } from './harness/server';
@@ -180,9 +181,10 @@ async function deliver(views: number, relay: boolean, seed: number): Promise<Out
 async function whereAre(context: BrowserContext, ids: string[]): Promise<unknown> {
   const page = await context.newPage();
   await page.goto(`${pages.url}/pages/bare.html`);
-  const found = await page.evaluate(async (ids) => {
-    const out: Record<string, string[]> = {};
-    const note = (id: string, where: string) => (out[id] ??= []).push(where);
+  const { notes, posted } = await page.evaluate((ids) => {
+    const notes: Record<string, string[]> = {};
+    const posted: Record<string, string> = {};
+    const note = (id: string, where: string) => (notes[id] ??= []).push(where);
     for (const id of ids) {
       const what = localStorage.getItem(`e2e_span:${id}`);
       if (what) {
@@ -193,59 +195,46 @@ async function whereAre(context: BrowserContext, ids: string[]): Promise<unknown
           `its page closed: ${localStorage.getItem(`e2e_closed:${view}`) ?? 'not through pagehide'}`,
         );
       }
-      const posted = localStorage.getItem(`e2e_posted:${id}`);
-      if (posted) note(id, `handed to the worker in batch ${posted}`);
+      const batch = localStorage.getItem(`e2e_posted:${id}`);
+      if (batch) {
+        posted[id] = batch;
+        note(id, `handed to the worker in batch ${batch}`);
+      }
       const fetched = localStorage.getItem(`e2e_fetched:${id}`);
       if (fetched) note(id, `sent by the page itself (uncompressed), ${fetched}`);
     }
-    for (const key of Object.keys(localStorage).filter((k) => k.startsWith('otel_rum_outbox:'))) {
-      const value = localStorage.getItem(key)!;
-      for (const id of ids)
-        if (value.includes(id)) note(id, `outbox ${value.slice(0, value.indexOf('\n'))}`);
-    }
     const keys = Object.keys(localStorage);
     const states: Record<string, number> = {};
-    for (const k of keys.filter((k) => k.startsWith('otel_rum_outbox:'))) {
-      const state = JSON.parse(localStorage.getItem(k)!.split('\n')[0]!).state as string;
+    for (const key of keys.filter((k) => k.startsWith('otel_rum_outbox:'))) {
+      const value = localStorage.getItem(key)!;
+      const meta = value.slice(0, value.indexOf('\n'));
+      const state = JSON.parse(meta).state as string;
       states[state] = (states[state] ?? 0) + 1;
+      for (const id of ids) if (value.includes(id)) note(id, `outbox ${meta}`);
     }
     note(
       'storage',
       `${keys.length} keys, ${keys.reduce((n, k) => n + k.length + localStorage.getItem(k)!.length, 0)} chars; outbox ${JSON.stringify(states)}`,
     );
-    const db = await new Promise<IDBDatabase | undefined>((resolve) => {
-      const r = indexedDB.open('otel-rum-relay');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => resolve(undefined);
-    });
-    if (db?.objectStoreNames.contains('batches')) {
-      const rows = await new Promise<any[]>((resolve) => {
-        const r = db.transaction('batches').objectStore('batches').getAll();
-        r.onsuccess = () => resolve(r.result);
-      });
-      for (const row of rows) {
-        for (const id of ids)
-          if (row.body.includes(id)) note(id, `relay worker ${row.id} ${row.state}`);
-        if (row.state === 'done' && row.outcome !== 200)
-          note('relay', `batch ${row.id} ended with ${row.outcome}`);
-        for (const id of ids) {
-          const posted = localStorage.getItem(`e2e_posted:${id}`);
-          if (posted?.startsWith(row.id))
-            note(id, `worker row ${row.id} ${row.state} ${row.outcome}`);
-        }
-      }
-      note(
-        'relay',
-        `${rows.length} rows: ${JSON.stringify(rows.map((r) => [r.id, r.state, r.body.length]))}`.slice(
-          0,
-          600,
-        ),
-      );
-    }
-    return out;
+    return { notes, posted };
   }, ids);
+  const rows = await page.evaluate(relayRows);
   await page.close();
-  return found;
+  const note = (id: string, where: string) => (notes[id] ??= []).push(where);
+  for (const row of rows) {
+    if (row.state === 'done' && row.outcome !== 200)
+      note('relay', `batch ${row.id} ended with ${row.outcome}`);
+    for (const id of ids) {
+      if (row.body.includes(id)) note(id, `relay worker ${row.id} ${row.state}`);
+      if (posted[id]?.startsWith(row.id))
+        note(id, `worker row ${row.id} ${row.state} ${row.outcome}`);
+    }
+  }
+  if (rows.length) {
+    const summary = JSON.stringify(rows.map((r) => [r.id, r.state, r.body.length]));
+    note('relay', `${rows.length} rows: ${summary}`.slice(0, 600));
+  }
+  return notes;
 }
 
 describe('delivery under faults', () => {

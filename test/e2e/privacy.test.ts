@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { named, startE2E, type E2E } from './harness/fixture';
+import { relayRows } from './harness/relay-store';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -133,24 +134,12 @@ describe('consent', () => {
       `${e2e.pages.url}/pages/init.html?opts=${encodeURIComponent(JSON.stringify(opts))}`,
     );
     await page.waitForTimeout(800);
-    const relayState = () =>
-      page.evaluate(async () => {
-        const registered = !!(await navigator.serviceWorker.getRegistration());
-        const databases = (await indexedDB.databases()).map((d) => d.name);
-        let rows: { state: string; body: string }[] = [];
-        if (databases.includes('otel-rum-relay')) {
-          const db = await new Promise<IDBDatabase>((resolve) => {
-            const r = indexedDB.open('otel-rum-relay');
-            r.onsuccess = () => resolve(r.result);
-          });
-          rows = await new Promise((resolve) => {
-            const r = db.transaction('batches').objectStore('batches').getAll();
-            r.onsuccess = () => resolve(r.result);
-          });
-          db.close();
-        }
-        return { registered, rows };
-      });
+    const relayState = async () => ({
+      registered: await page.evaluate(
+        async () => !!(await navigator.serviceWorker.getRegistration()),
+      ),
+      rows: await page.evaluate(relayRows),
+    });
     expect(await relayState()).toEqual({ registered: false, rows: [] });
     expect(await page.evaluate(storageKeys)).toEqual([]);
 

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hidePage, named, showPage, startE2E, vital, type E2E } from './harness/fixture';
+import {
+  expectSpaRouteChanges,
+  hidePage,
+  named,
+  showPage,
+  startE2E,
+  vital,
+  type E2E,
+} from './harness/fixture';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -30,21 +38,7 @@ describe('SPA route changes', () => {
       (s) => named(s, 'route_change', sessionId).length >= 4,
     );
     const changes = named(spans, 'route_change', sessionId).sort((a, b) => a.startMs - b.startMs);
-    expect(changes.map((s) => s.attributes['rum.page.route'])).toEqual([
-      '/spa/product/:id',
-      '/spa/cart',
-      '/spa/orders/:id/items/:id',
-      '/spa/cart',
-    ]);
-    expect(changes.map((s) => s.attributes['rum.route.from'])).toEqual([
-      '/spa/home',
-      '/spa/product/:id',
-      '/spa/cart',
-      '/spa/orders/:id/items/:id',
-    ]);
-    expect(changes[0].attributes['rum.page.url']).toBe(
-      `${e2e.pages.url}/spa/product/42?color=*&email=*`,
-    );
+    expectSpaRouteChanges(changes, e2e.pages.url);
     expect(changes[2].attributes['rum.page.url']).toBe(`${e2e.pages.url}/spa/orders/[id]/items/77`);
     // each route change is a new page view and a new trace
     const views = new Set(changes.map((s) => s.attributes['rum.page.view_id']));

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDemo, type DemoServer } from '../e2e/harness/demo';
-import { named, vital } from '../e2e/harness/fixture';
+import { expectSpaRouteChanges, named, vital } from '../e2e/harness/fixture';
 import { startReceiver, type ReceivedSpan, type Receiver } from '../e2e/harness/receiver';
+import { relayRows } from '../e2e/harness/relay-store';
 import { startPageServer, type PageServer } from '../e2e/harness/server';
 import { ENGINE_NAMES, launch, type Driver, type EngineName } from './drivers';
 
@@ -210,20 +211,11 @@ describe.each(ENGINES)('%s', (engine) => {
       named(spans, 'custom_event', sessionId).filter((s) => s.attributes.step === 2),
     ).toHaveLength(1);
     // it went through the worker: its ledger holds the batch, accepted by the collector
-    const ledger = await waitInPage(driver, async () => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open('otel-rum-relay');
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-      const rows = await new Promise<{ state: string; outcome?: number }[]>((resolve) => {
-        const r = db.transaction('batches').objectStore('batches').getAll();
-        r.onsuccess = () => resolve(r.result);
-      });
-      db.close();
-      return rows.filter((r) => r.state === 'done' && r.outcome === 200).length;
-    });
-    expect(ledger).toBeGreaterThan(0);
+    await expect
+      .poll(async () =>
+        (await driver.evaluate(relayRows)).filter((r) => r.state === 'done' && r.outcome === 200),
+      )
+      .not.toEqual([]);
     expect(await driver.evaluate(pageProblems)).toEqual({ pageErrors: [], sdkWarnings: [] });
     expectNoProtocolErrors();
     pass('relay worker');
@@ -359,21 +351,7 @@ describe.each(ENGINES)('%s', (engine) => {
     const changes = named(ofService(spans, 'e2e-spa'), 'route_change', sessionId).sort(
       (a, b) => a.startMs - b.startMs,
     );
-    expect(changes.map((s) => s.attributes['rum.page.route'])).toEqual([
-      '/spa/product/:id',
-      '/spa/cart',
-      '/spa/orders/:id/items/:id',
-      '/spa/cart',
-    ]);
-    expect(changes.map((s) => s.attributes['rum.route.from'])).toEqual([
-      '/spa/home',
-      '/spa/product/:id',
-      '/spa/cart',
-      '/spa/orders/:id/items/:id',
-    ]);
-    expect(changes[0].attributes['rum.page.url']).toBe(
-      `${pages.url}/spa/product/42?color=*&email=*`,
-    );
+    expectSpaRouteChanges(changes, pages.url);
     expect(new Set(changes.map((s) => s.traceId)).size).toBe(4);
     expect(new Set(changes.map((s) => s.attributes['rum.page.view_id'])).size).toBe(4);
     pass('route_change');

@@ -7,7 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { decodeTraces } from './receiver';
+import { cors, decodeTraces } from './receiver';
 
 export type Fault = 'pass' | 'drop' | '503' | '429' | 'stall' | 'down';
 
@@ -29,18 +29,6 @@ export interface FaultProxy {
   up(): void;
   close(): Promise<void>;
 }
-
-const cors = (req: IncomingMessage, res: ServerResponse): void => {
-  if (!req.headers.origin) return;
-  res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
-  res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
-  res.setHeader(
-    'Access-Control-Allow-Headers',
-    req.headers['access-control-request-headers'] ?? '*',
-  );
-  res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
-  res.setHeader('Vary', 'Origin');
-};
 
 function spanIds(req: IncomingMessage, body: Buffer): string[] {
   try {
@@ -117,6 +105,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
   const server: Server = createServer((req, res) => {
     cors(req, res);
+    if (req.headers.origin) res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
     // preflights are answered even while "down", so every refused POST is seen and attributed
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();

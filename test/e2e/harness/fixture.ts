@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { launchChromium, type LaunchedBrowser } from './browser';
 import { startPageServer, type PageServer } from './server';
 import { startReceiver, type ReceivedSpan, type Receiver } from './receiver';
@@ -66,3 +67,23 @@ export const named = (spans: ReceivedSpan[], name: string, sessionId?: string): 
   spans.filter(
     (s) => s.name === name && (sessionId === undefined || s.attributes['session.id'] === sessionId),
   );
+
+/**
+ * The four route changes spa.html's script makes (product, cart, an order item, back to the cart),
+ * as every engine must report them: templates, where each came from, and the first one's URL.
+ */
+export function expectSpaRouteChanges(changes: ReceivedSpan[], pagesUrl: string): void {
+  expect(changes.map((s) => s.attributes['rum.page.route'])).toEqual([
+    '/spa/product/:id',
+    '/spa/cart',
+    '/spa/orders/:id/items/:id',
+    '/spa/cart',
+  ]);
+  expect(changes.map((s) => s.attributes['rum.route.from'])).toEqual([
+    '/spa/home',
+    '/spa/product/:id',
+    '/spa/cart',
+    '/spa/orders/:id/items/:id',
+  ]);
+  expect(changes[0].attributes['rum.page.url']).toBe(`${pagesUrl}/spa/product/42?color=*&email=*`);
+}

@@ -106,6 +106,18 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
+/** CORS as the collector answers it: the requesting origin, POST, the headers it asks for. */
+export function cors(req: IncomingMessage, res: ServerResponse): void {
+  if (!req.headers.origin) return;
+  res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
+  res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+  res.setHeader(
+    'Access-Control-Allow-Headers',
+    req.headers['access-control-request-headers'] ?? '*',
+  );
+  res.setHeader('Vary', 'Origin');
+}
+
 /** A test OTLP/HTTP receiver on 127.0.0.1 that answers CORS like the collector does. */
 export async function startReceiver(): Promise<Receiver> {
   const receiver: Receiver = {
@@ -135,16 +147,7 @@ export async function startReceiver(): Promise<Receiver> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const server: Server = createServer((req, res) => {
-    const origin = req.headers.origin;
-    if (origin) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
-      res.setHeader(
-        'Access-Control-Allow-Headers',
-        req.headers['access-control-request-headers'] ?? '*',
-      );
-      res.setHeader('Vary', 'Origin');
-    }
+    cors(req, res);
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
       return;

@@ -3,6 +3,8 @@ export interface TraceTask {
   ms: number;
   /** ms spent in calls into scripts whose URL contains the marker. */
   ours: number;
+  /** Those calls: what the browser ran (event, timer, function) and for how long. */
+  calls: string[];
 }
 
 interface TraceEvent {
@@ -12,7 +14,10 @@ interface TraceEvent {
   dur?: number;
   pid: number;
   tid: number;
-  args?: { name?: string; data?: { url?: string; frame?: string } };
+  args?: {
+    name?: string;
+    data?: { url?: string; frame?: string; functionName?: string; type?: string };
+  };
 }
 
 const SCRIPT_EVENTS = new Set(['FunctionCall', 'EvaluateScript', 'TimerFire', 'EventDispatch']);
@@ -41,13 +46,19 @@ export function longTasksFrom(
   );
   const long = tasks
     .filter((t) => (t.dur ?? 0) >= 50_000)
-    .map((t) => ({
-      ms: t.dur! / 1000,
-      ours:
-        ours
-          .filter((o) => o.pid === t.pid && o.tid === t.tid && o.ts >= t.ts && o.ts < t.ts + t.dur!)
-          .reduce((n, o) => n + (o.dur ?? 0), 0) / 1000,
-    }));
+    .map((t) => {
+      const inside = ours.filter(
+        (o) => o.pid === t.pid && o.tid === t.tid && o.ts >= t.ts && o.ts < t.ts + t.dur!,
+      );
+      return {
+        ms: t.dur! / 1000,
+        ours: inside.reduce((n, o) => n + (o.dur ?? 0), 0) / 1000,
+        calls: inside.map(
+          (o) =>
+            `${o.name} ${o.args?.data?.functionName || o.args?.data?.type || ''} ${((o.dur ?? 0) / 1000).toFixed(1)} ms`,
+        ),
+      };
+    });
   return {
     tasks: tasks.length,
     long,
