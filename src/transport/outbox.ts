@@ -47,7 +47,10 @@ export interface Outbox {
   remove(id: string): void;
   /** Entries whose lease has run out (their tab is gone), oldest first. */
   orphans(now: number): OutboxEntry[];
-  /** Until when the collector is known to be failing (shared by every tab). */
+  /**
+   * Until when no tab sends to the collector (shared by every tab); non-zero from a failed
+   * request until the next one that gets through, even once that time has passed.
+   */
   backoff(): number;
   setBackoff(until: number): void;
   /** What the bound made us drop since the counter was last taken (and resets it). */

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../browser/storage';
-import { createOutbox, LEASE_MS, OUTBOX_PREFIX } from './outbox';
+import { BACKOFF_KEY, createOutbox, LEASE_MS, OUTBOX_PREFIX, type Outbox } from './outbox';
 import type { Relay } from '../relay/client';
-import { createSender, KEEPALIVE_BUDGET_BYTES } from './sender';
+import { createSender, KEEPALIVE_BUDGET_BYTES, type SenderOptions } from './sender';
 
 interface Call {
   body: string;
@@ -44,6 +44,12 @@ const until = async (predicate: () => boolean, ms = 3_000) => {
   }
 };
 
+/** A sender to the fake collector, over `outbox` (a fresh one in memory by default). */
+const senderFor = (
+  outbox: Outbox = createOutbox(memoryStore()),
+  options: Partial<SenderOptions> = {},
+) => createSender({ url: 'http://c/v1/traces', headers: {}, outbox, ...options });
+
 const outboxKeys = (store: ReturnType<typeof memoryStore>) =>
   store.keys().filter((k) => k.startsWith(OUTBOX_PREFIX));
 
@@ -56,11 +62,7 @@ describe('sender', () => {
   it('delivers each batch once, gzipped, and empties the outbox', async () => {
     const { calls } = fakeCollector();
     const store = memoryStore();
-    const sender = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox: createOutbox(store),
-    });
+    const sender = senderFor(createOutbox(store));
     for (let i = 0; i < 5; i++) sender.enqueue(JSON.stringify({ batch: i }), 1);
     expect(outboxKeys(store)).toHaveLength(5); // written ahead of sending
     sender.pump();
@@ -72,11 +74,7 @@ describe('sender', () => {
 
   it('sends synchronously and uncompressed when the page hides', () => {
     const { calls } = fakeCollector();
-    const sender = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox: createOutbox(memoryStore()),
-    });
+    const sender = senderFor();
     sender.enqueue('{"last":true}', 2);
     sender.pump(true);
     expect(calls).toEqual([{ body: '{"last":true}', keepalive: true, encoding: undefined }]);
@@ -86,11 +84,7 @@ describe('sender', () => {
   it('retries 503 and 429 honouring Retry-After, and a network error, without duplicates', async () => {
     const { calls } = fakeCollector([[503, '0'], [429, '0'], 0]);
     const store = memoryStore();
-    const sender = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox: createOutbox(store),
-    });
+    const sender = senderFor(createOutbox(store));
     sender.enqueue('{"a":1}', 1);
     sender.pump();
     await until(() => outboxKeys(store).length === 0, 5_000);
@@ -102,11 +96,7 @@ describe('sender', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     vi.stubGlobal('CompressionStream', undefined); // keep every step on the fake clock
     const { calls } = fakeCollector([503, 503, 503]);
-    const sender = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox: createOutbox(memoryStore()),
-    });
+    const sender = senderFor();
     sender.enqueue('{"a":1}', 1);
     sender.pump();
     await vi.advanceTimersByTimeAsync(10);
@@ -125,11 +115,7 @@ describe('sender', () => {
   it('drops a batch the collector refuses for good (400, 413)', async () => {
     const { calls } = fakeCollector([400, 413]);
     const store = memoryStore();
-    const sender = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox: createOutbox(store),
-    });
+    const sender = senderFor(createOutbox(store));
     sender.enqueue('{"bad":1}', 1);
     sender.enqueue('{"big":1}', 1);
     sender.pump();
@@ -142,11 +128,7 @@ describe('sender', () => {
   it('keeps keepalive requests within the browser budget', async () => {
     const { calls, inflight } = fakeCollector();
     const store = memoryStore();
-    const sender = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox: createOutbox(store),
-    });
+    const sender = senderFor(createOutbox(store));
     const big = JSON.stringify({ pad: 'x'.repeat(25_000) });
     for (let i = 0; i < 6; i++) sender.enqueue(big, 10);
     sender.pump(true);
@@ -188,7 +170,7 @@ describe('sender', () => {
       spans: 1,
       created: old,
     });
-    const sender = createSender({ url: 'http://c/v1/traces', headers: {}, outbox });
+    const sender = senderFor(outbox);
     sender.replay();
     await until(() => calls.length === 1);
     await new Promise((r) => setTimeout(r, 50));
@@ -204,11 +186,7 @@ describe('sender', () => {
     vi.stubGlobal('addEventListener', (type: string, fn: () => void) => (listeners[type] = fn));
     vi.stubGlobal('removeEventListener', () => {});
     const store = memoryStore();
-    const sender = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox: createOutbox(store),
-    });
+    const sender = senderFor(createOutbox(store));
     sender.enqueue('{"a":1}', 1);
     sender.pump(true);
     await new Promise((r) => setTimeout(r, 30));
@@ -217,6 +195,34 @@ describe('sender', () => {
     listeners.online!();
     await until(() => calls.length === 1);
     sender.stop();
+  });
+
+  it('a hiding page sends nothing while the last answer was a failure, even after the backoff', async () => {
+    const { calls } = fakeCollector([0]); // the collector is away
+    const store = memoryStore();
+    let clock = Date.now();
+    const closing = senderFor(createOutbox(store), { now: () => clock });
+    closing.enqueue('{"a":1}', 1);
+    closing.pump();
+    await until(() => Number(store.get(BACKOFF_KEY)) > clock);
+    clock += 120_000; // the backoff is over; nothing has got through since
+    closing.enqueue('{"b":1}', 2);
+    closing.pump(true);
+    closing.release();
+    expect(calls).toHaveLength(1); // only the request that failed: the page is leaving
+    expect(outboxKeys(store)).toHaveLength(2);
+    closing.stop();
+    // the next page sends both once its request gets through, and every tab learns it did
+    const next = senderFor(createOutbox(store), { now: () => clock });
+    next.replay();
+    await until(() => outboxKeys(store).length === 0);
+    expect(calls.slice(1)).toHaveLength(2);
+    expect(store.get(BACKOFF_KEY)).toBeNull();
+    // with the collector answering, a hiding page sends at once again
+    next.enqueue('{"c":1}', 1);
+    next.pump(true);
+    expect(calls.map((c) => c.body).at(-1)).toBe('{"c":1}');
+    next.stop();
   });
 });
 
@@ -270,10 +276,7 @@ describe('sender with a relay service worker', () => {
     const { relay, posted } = fakeRelay();
     const store = memoryStore();
     const dropped: unknown[] = [];
-    const sender = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox: createOutbox(store),
+    const sender = senderFor(createOutbox(store), {
       relay: () => relay,
       onDropped: (d) => dropped.push(d),
     });
@@ -310,12 +313,7 @@ describe('sender with a relay service worker', () => {
         created: old,
       });
     const { relay, posted } = fakeRelay(['delivered']);
-    const sender = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox,
-      relay: () => relay,
-    });
+    const sender = senderFor(outbox, { relay: () => relay });
     sender.replay();
     await until(() => posted.length === 1);
     expect(posted[0]!.body).toBe('{"never-arrived":1}');
@@ -341,23 +339,13 @@ describe('sender with a relay service worker', () => {
       created: old,
     });
     const silent: Relay = { ...fakeRelay().relay, status: async () => undefined };
-    const waiting = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox,
-      relay: () => silent,
-    });
+    const waiting = senderFor(outbox, { relay: () => silent });
     waiting.replay();
     await new Promise((r) => setTimeout(r, 30));
     expect(outbox.meta('r')?.state).toBe('relayed'); // it may be in the worker: not resent
     waiting.stop();
     const { relay } = fakeRelay([], false);
-    const sender = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox,
-      relay: () => relay,
-    });
+    const sender = senderFor(outbox, { relay: () => relay });
     sender.replay();
     await until(() => calls.length === 1 && outboxKeys(store).length === 0);
     sender.stop();
@@ -377,12 +365,7 @@ describe('sender when the relay worker goes away', () => {
         lost();
       },
     };
-    const sender = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox: createOutbox(store),
-      relay: () => vanishing,
-    });
+    const sender = senderFor(createOutbox(store), { relay: () => vanishing });
     sender.enqueue('{"a":1}', 1);
     expect(outboxKeys(store)).toHaveLength(1); // kept, as queued
     sender.pump();
@@ -397,12 +380,7 @@ describe('sender after the unload', () => {
     const store = memoryStore();
     const outbox = createOutbox(store);
     const { relay, posted } = fakeRelay();
-    const closing = createSender({
-      url: 'http://c/v1/traces',
-      headers: {},
-      outbox,
-      relay: () => relay,
-    });
+    const closing = senderFor(outbox, { relay: () => relay });
     closing.release();
     closing.unload();
     closing.enqueue('{"late":1}', 1);
@@ -411,7 +389,7 @@ describe('sender after the unload', () => {
     expect(calls).toHaveLength(0);
     expect(outboxKeys(store)).toHaveLength(1);
     closing.stop();
-    const next = createSender({ url: 'http://c/v1/traces', headers: {}, outbox });
+    const next = senderFor(outbox);
     next.replay();
     await until(() => calls.length === 1 && outboxKeys(store).length === 0);
     next.stop();

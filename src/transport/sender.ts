@@ -135,7 +135,8 @@ export function createSender(options: SenderOptions): Sender {
       queue.splice(queue.indexOf(entry) >>> 0, 1);
       options.outbox.remove(entry.id);
       attempt = 0;
-      if (backoffUntil) options.outbox.setBackoff((backoffUntil = 0));
+      // every tab learns the collector answers again (another tab may have set the backoff)
+      if (backoffUntil || options.outbox.backoff()) options.outbox.setBackoff((backoffUntil = 0));
       const dropped = options.outbox.takeDropped();
       if (dropped.spans || dropped.batches) options.onDropped?.(dropped);
     } else if (isRetryable(status)) {
@@ -263,11 +264,17 @@ export function createSender(options: SenderOptions): Sender {
     renewLeases(t);
     const relay = options.relay?.();
     if (relay?.ready()) return handOver(relay, urgent);
-    backoffUntil = Math.max(backoffUntil, options.outbox.backoff());
+    const failing = options.outbox.backoff();
+    backoffUntil = Math.max(backoffUntil, failing);
     if (t < backoffUntil) {
       if (!urgent) schedule(backoffUntil);
       return; // during a backoff, even a hiding page leaves its batches in the outbox
     }
+    // The collector's last answer to this origin was a failure, and no request has got through
+    // since (the backoff is over, not the outage): a hiding page would not hear how its request
+    // ends, and a batch whose request fails after the page is gone is lost. It stays in the
+    // outbox for a page that can read the answer.
+    if (urgent && failing) return;
     if (!online()) return; // the `online` event pumps again
     for (const entry of queue) {
       // when the page hides, a batch still being compressed goes out raw now instead
