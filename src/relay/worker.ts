@@ -235,43 +235,43 @@ const drain = (): Promise<void> => {
   })().finally(() => (running = undefined)));
 };
 
-/** Past the page's outbox bound, the oldest waiting batches go (kept in the ledger, so no page resends them). */
-function boundNow(maxChars: number): Promise<void> {
-  return atomically((store, batches) => {
-    const waiting = batches
-      .filter((b) => b.state === 'queued')
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
-    let total = waiting.reduce((n, b) => n + b.body.length, 0);
-    const dropped: Dropped = { spans: 0, batches: 0 };
-    let like: Stored | undefined;
-    for (const b of waiting) {
-      if (total <= maxChars) break;
-      if (b.overflow) continue;
-      total -= b.body.length;
-      dropped.spans += b.spans;
-      dropped.batches++;
-      like = b;
-      store.put({ ...b, body: '', state: 'done', at: Date.now(), outcome: 0 });
-    }
-    if (!like) return;
-    // said by the worker itself (the page that handed the last batch over may be gone), in one
-    // report that also carries any earlier one still waiting
-    for (const earlier of waiting.filter((b) => b.overflow)) {
-      dropped.spans += earlier.overflow!.spans;
-      dropped.batches += earlier.overflow!.batches;
-      store.delete(earlier.id);
-    }
-    store.put(overflowBatch(like, dropped));
-  });
+/**
+ * Keeps what the store holds (waiting and in flight) within the page's outbox bound, in the same
+ * transaction as the write that grew it: past the bound the oldest waiting batches go (kept in the
+ * ledger, so no page resends them), the newest last, and the loss is reported by the worker itself
+ * (the page that handed the last batch over may be gone) in one report that also carries any
+ * earlier one still waiting. Room is kept for that report.
+ */
+function keepWithin(store: IDBObjectStore, batches: Stored[], maxChars: number): void {
+  const held = batches.filter((b) => b.state !== 'done');
+  const size = (list: Stored[]) => list.reduce((n, b) => n + b.body.length, 0);
+  if (size(held) <= maxChars) return;
+  const earlier = held.filter((b) => b.overflow && b.state === 'queued');
+  const droppable = held
+    .filter((b) => b.state === 'queued' && !b.overflow)
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (!droppable.length) return;
+  // the earlier reports make way for one report whose counts will not outgrow this
+  const room = overflowBatch(droppable[0]!, { spans: 1e12, batches: 1e12 }).body.length;
+  let total = size(held) - size(earlier) + room;
+  const dropped: Dropped = { spans: 0, batches: 0 };
+  let like: Stored | undefined;
+  for (const b of droppable) {
+    if (total <= maxChars) break;
+    total -= b.body.length;
+    dropped.spans += b.spans;
+    dropped.batches++;
+    like = b;
+    store.put({ ...b, body: '', state: 'done', at: Date.now(), outcome: 0 });
+  }
+  if (!like) return;
+  for (const report of earlier) {
+    dropped.spans += report.overflow!.spans;
+    dropped.batches += report.overflow!.batches;
+    store.delete(report.id);
+  }
+  store.put(overflowBatch(like, dropped));
 }
-
-/** One bound check at a time: two that overlap would both count an earlier report. */
-let bounding: Promise<void> = Promise.resolve();
-const bound = (maxChars: number): Promise<void> =>
-  (bounding = bounding.then(
-    () => boundNow(maxChars),
-    () => boundNow(maxChars),
-  ));
 
 /** A one-span OTLP batch reporting what the bound dropped, under the dropped batches' resource. */
 function overflowBatch(like: Stored, dropped: Dropped): Stored {
@@ -327,12 +327,12 @@ async function handle(request: RelayRequest, reply: (r: RelayReply) => void): Pr
       // the same batch twice (a page that asked again) is stored and sent once
       if (!received.has(batch.id)) {
         received.add(batch.id);
-        const stored = await atomically((store, batches) => {
-          if (batches.some((b) => b.id === batch.id)) return false;
-          store.put({ ...batch, state: 'queued', at: Date.now() });
-          return true;
+        await atomically((store, batches) => {
+          if (batches.some((b) => b.id === batch.id)) return;
+          const row: Stored = { ...batch, state: 'queued', at: Date.now() };
+          store.put(row);
+          keepWithin(store, [...batches, row], request.maxChars);
         });
-        if (stored) await bound(request.maxChars);
       }
       reply({ ok: true });
       break;
