@@ -155,9 +155,16 @@ function start(config: ResolvedConfig): Rum {
       if (hold) ctx.open.delete(hold);
     },
     // A span that ends while the page is hidden (a late long-frame entry, a vital reported after
-    // our hide flush) may be the last thing this page does: hand it to the sender right away.
+    // our hide flush) may be the last thing this page does: hand it to the sender before the task
+    // ends. One flush for all that ends in the same callback (web-vitals reports CLS and INP
+    // together on hide): its microtask checkpoint comes before anything else can run.
     afterEnd: () => {
-      if (document.visibilityState === 'hidden' && !flushing) void flush(true);
+      if (document.visibilityState !== 'hidden' || flushing || flushQueued) return;
+      flushQueued = true;
+      queueMicrotask(() => {
+        flushQueued = false;
+        safely(() => void flush(true));
+      });
     },
   });
   const provider = new WebTracerProvider({
@@ -175,6 +182,7 @@ function start(config: ResolvedConfig): Rum {
    * processor exports synchronously and the sender fires keepalive requests before returning.
    */
   let flushing = false;
+  let flushQueued = false;
   const flush = (urgent = false): Promise<void> => {
     flushing = true;
     try {
