@@ -164,6 +164,9 @@ async function send(group: Stored[]): Promise<void> {
   }
 }
 
+/** Ids start with their creation time: sorted by id, the oldest batch comes first. */
+const oldestFirst = (batches: Stored[]): Stored[] => batches.sort((a, b) => (a.id < b.id ? -1 : 1));
+
 /** The oldest waiting batches for one collector, up to MERGE_CHARS together. */
 function nextGroup(waiting: Stored[]): Stored[] {
   const [first] = waiting;
@@ -207,9 +210,7 @@ async function run(): Promise<void> {
     }
     // the oldest waiting batches, claimed for this request in the same transaction
     const group = await atomically((store, batches) => {
-      const claimed = nextGroup(
-        batches.filter((b) => b.state === 'queued').sort((a, b) => (a.id < b.id ? -1 : 1)),
-      );
+      const claimed = nextGroup(oldestFirst(batches.filter((b) => b.state === 'queued')));
       for (const b of claimed) store.put({ ...b, state: 'inflight' });
       return claimed;
     });
@@ -247,9 +248,7 @@ function keepWithin(store: IDBObjectStore, batches: Stored[], maxChars: number):
   const size = (list: Stored[]) => list.reduce((n, b) => n + b.body.length, 0);
   if (size(held) <= maxChars) return;
   const earlier = held.filter((b) => b.overflow && b.state === 'queued');
-  const droppable = held
-    .filter((b) => b.state === 'queued' && !b.overflow)
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const droppable = oldestFirst(held.filter((b) => b.state === 'queued' && !b.overflow));
   if (!droppable.length) return;
   // the earlier reports make way for one report whose counts will not outgrow this
   const room = overflowBatch(droppable[0]!, { spans: 1e12, batches: 1e12 }).body.length;

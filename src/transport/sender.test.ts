@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../browser/storage';
-import { BACKOFF_KEY, createOutbox, LEASE_MS, OUTBOX_PREFIX, type Outbox } from './outbox';
+import {
+  BACKOFF_KEY,
+  createOutbox,
+  LEASE_MS,
+  OUTBOX_PREFIX,
+  type Outbox,
+  type OutboxEntry,
+} from './outbox';
 import type { Relay } from '../relay/client';
 import { createSender, KEEPALIVE_BUDGET_BYTES, type SenderOptions } from './sender';
 
@@ -49,6 +56,12 @@ const senderFor = (
   outbox: Outbox = createOutbox(memoryStore()),
   options: Partial<SenderOptions> = {},
 ) => createSender({ url: 'http://c/v1/traces', headers: {}, outbox, ...options });
+
+/** A batch left by a tab that is gone (its lease ran out long ago). */
+const orphan = (id: string, state: OutboxEntry['state'], spans = 1): OutboxEntry => {
+  const old = Date.now() - 2 * LEASE_MS;
+  return { id, owner: 'gone', lease: old, state, body: `{"${id}":1}`, spans, created: old };
+};
 
 const outboxKeys = (store: ReturnType<typeof memoryStore>) =>
   store.keys().filter((k) => k.startsWith(OUTBOX_PREFIX));
@@ -143,24 +156,8 @@ describe('sender', () => {
     const store = memoryStore();
     const outbox = createOutbox(store);
     const old = Date.now() - 2 * LEASE_MS;
-    outbox.put({
-      id: 'q',
-      owner: 'gone',
-      lease: old,
-      state: 'queued',
-      body: '{"q":1}',
-      spans: 3,
-      created: old,
-    });
-    outbox.put({
-      id: 'f',
-      owner: 'gone',
-      lease: old,
-      state: 'inflight',
-      body: '{"f":1}',
-      spans: 3,
-      created: old,
-    });
+    outbox.put(orphan('q', 'queued', 3));
+    outbox.put(orphan('f', 'inflight', 3));
     outbox.put({
       id: 'live',
       owner: 'other-tab',
@@ -301,17 +298,7 @@ describe('sender with a relay service worker', () => {
     const { calls } = fakeCollector();
     const store = memoryStore();
     const outbox = createOutbox(store);
-    const old = Date.now() - 2 * LEASE_MS;
-    for (const id of ['delivered', 'never-arrived'])
-      outbox.put({
-        id,
-        owner: 'gone',
-        lease: old,
-        state: 'relayed',
-        body: `{"${id}":1}`,
-        spans: 1,
-        created: old,
-      });
+    for (const id of ['delivered', 'never-arrived']) outbox.put(orphan(id, 'relayed'));
     const { relay, posted } = fakeRelay(['delivered']);
     const sender = senderFor(outbox, { relay: () => relay });
     sender.replay();
@@ -328,16 +315,7 @@ describe('sender with a relay service worker', () => {
     const { calls } = fakeCollector();
     const store = memoryStore();
     const outbox = createOutbox(store);
-    const old = Date.now() - 2 * LEASE_MS;
-    outbox.put({
-      id: 'r',
-      owner: 'gone',
-      lease: old,
-      state: 'relayed',
-      body: '{"r":1}',
-      spans: 1,
-      created: old,
-    });
+    outbox.put(orphan('r', 'relayed'));
     const silent: Relay = { ...fakeRelay().relay, status: async () => undefined };
     const waiting = senderFor(outbox, { relay: () => silent });
     waiting.replay();

@@ -129,6 +129,12 @@ export function createSender(options: SenderOptions): Sender {
     if (idle()) waiters.splice(0).forEach((w) => w());
   };
 
+  /** Delivery works again: say what the outbox bound dropped meanwhile, once. */
+  const reportDropped = (): void => {
+    const dropped = options.outbox.takeDropped();
+    if (dropped.spans || dropped.batches) options.onDropped?.(dropped);
+  };
+
   const finish = (entry: Pending, status: number, retryAfter: string | null): void => {
     entry.busy = false;
     if (status >= 200 && status < 300) {
@@ -137,8 +143,7 @@ export function createSender(options: SenderOptions): Sender {
       attempt = 0;
       // every tab learns the collector answers again (another tab may have set the backoff)
       if (backoffUntil || options.outbox.backoff()) options.outbox.setBackoff((backoffUntil = 0));
-      const dropped = options.outbox.takeDropped();
-      if (dropped.spans || dropped.batches) options.onDropped?.(dropped);
+      reportDropped();
     } else if (isRetryable(status)) {
       entry.state = 'queued';
       entry.lease = now() + LEASE_MS;
@@ -235,8 +240,7 @@ export function createSender(options: SenderOptions): Sender {
         relaying.delete(id);
         if (options.outbox.meta(id)?.state === 'relayed') options.outbox.remove(id);
         // what this origin's outbox bound dropped (the worker reports its own bound's drops)
-        const dropped = options.outbox.takeDropped();
-        if (dropped.spans || dropped.batches) options.onDropped?.(dropped);
+        reportDropped();
         notifyIdle();
       },
       () => {
