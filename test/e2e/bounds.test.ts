@@ -36,6 +36,14 @@ const stored = async (page: Page) => ({
     .reduce((n, r) => n + r.body.length, 0),
 });
 
+/** The outbox's records (metadata only), its drop counter and the shared backoff. */
+const outboxState = (page: Page) =>
+  page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith('otel_rum_outbox') || k === 'otel_rum_backoff_until')
+      .map((k) => `${k.slice(0, 40)} ${localStorage.getItem(k)!.split('\n')[0]}`),
+  );
+
 async function whileDown(relay: boolean): Promise<void> {
   receiver.clear();
   proxy.down();
@@ -95,6 +103,8 @@ async function whileDown(relay: boolean): Promise<void> {
   expect(trace.long.filter((t) => t.oursCpu >= 50 || t.oursCpu >= t.ms / 2)).toEqual([]);
   expect(receiver.spans).toHaveLength(0);
 
+  // what the last page leaves to the next one (a batch marked in flight here is taken as delivered)
+  const lastPageLeft = await outboxState(page);
   // The collector comes back: the next page sends what was kept, and says what was dropped.
   proxy.up();
   await page.goto(`${pages.url}/pages/bounds.html?load=back${query}`);
@@ -125,10 +135,25 @@ async function whileDown(relay: boolean): Promise<void> {
     await page.waitForTimeout(1_000);
   } while (Date.now() < deadline);
   // what is left in the outbox, and the backoff every tab shares (for a failure's diagnosis)
-  const left = await page.evaluate(() =>
+  const left = await outboxState(page);
+  // which page load made the spans not received, and what the proxy did with them (diagnosis)
+  const received = new Set(receiver.spans.map((s) => s.spanId));
+  const perLoad = await page.evaluate(() =>
     Object.keys(localStorage)
-      .filter((k) => k.startsWith('otel_rum_outbox') || k === 'otel_rum_backoff_until')
-      .map((k) => `${k.slice(0, 40)} ${localStorage.getItem(k)!.split('\n')[0]}`),
+      .filter((k) => k.startsWith('e2e_created:'))
+      .map((k) => [k.split(':')[1]!, JSON.parse(localStorage.getItem(k)!) as string[]] as const),
+  );
+  const unaccounted = perLoad.map(([load, ids]) => {
+    const missing = ids.filter((id) => !received.has(id));
+    const faults = new Map<string, number>();
+    for (const id of missing) {
+      const seen = (proxy.seen.get(id) ?? ['never sent']).join('>');
+      faults.set(seen, (faults.get(seen) ?? 0) + 1);
+    }
+    return `${load}: ${missing.length} of ${ids.length} not received ${JSON.stringify([...faults])}`;
+  });
+  console.log(
+    `[${label}] per page load: ${JSON.stringify(unaccounted)}; the last page down left ${JSON.stringify(lastPageLeft)}`,
   );
   console.log(
     `[${label}] created ${createdIds.length}, received ${receivedOfCreated}, reported dropped by the bound ${dropped} ` +
