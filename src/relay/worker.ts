@@ -4,7 +4,14 @@ import {
   SPAN_OUTBOX_OVERFLOW,
 } from '../semconv';
 import { randomHex } from '../session/sampling';
-import { backoffDelay, batchId, gzip, isRetryable, retryAfterMs } from '../transport/delivery';
+import {
+  backoffDelay,
+  batchId,
+  gzip,
+  isRetryable,
+  postWithTimeout,
+  retryAfterMs,
+} from '../transport/delivery';
 import { RELAY_PROTOCOL, type RelayBatch, type RelayReply, type RelayRequest } from './protocol';
 
 /**
@@ -129,8 +136,7 @@ async function send(group: Stored[]): Promise<void> {
   try {
     const body = merge(group);
     const compressed = await gzip(body);
-    const response = await fetch(first.url, {
-      method: 'POST',
+    const response = await postWithTimeout(fetch, first.url, {
       body: (compressed ?? body) as BodyInit,
       credentials: 'omit',
       headers: {

@@ -17,6 +17,27 @@ export function retryAfterMs(value: string | null, now: number): number | undefi
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** Longer than a working collector takes to answer (the OTLP exporters' default timeout). */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * A POST that gives up after `timeoutMs` (then it fails like a network error, and is retried):
+ * a request that never ends would hold its batch, and a share of the keepalive budget, for good.
+ */
+export function postWithTimeout(
+  fetchImpl: typeof fetch,
+  url: string,
+  init: RequestInit,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<Response> {
+  if (typeof AbortController === 'undefined') return fetchImpl(url, { ...init, method: 'POST' });
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  return fetchImpl(url, { ...init, method: 'POST', signal: controller.signal }).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
 export const isRetryable = (status: number): boolean =>
   status === 0 || status === 408 || status === 429 || status >= 500;
 

@@ -17,8 +17,11 @@ interface Call {
   encoding?: string;
 }
 
-/** A fake collector: answers each request with the next scripted status (then 200). */
-function fakeCollector(script: (number | [number, string])[] = []) {
+/**
+ * A fake collector: answers each request with the next scripted status (then 200); `'hang'`
+ * never answers (the request ends only when the client aborts it).
+ */
+function fakeCollector(script: (number | [number, string] | 'hang')[] = []) {
   const calls: Call[] = [];
   const inflight = { now: 0, max: 0, bytes: 0, maxBytes: 0 };
   const fetchImpl = vi.fn(async (_url: string, init: RequestInit) => {
@@ -31,10 +34,17 @@ function fakeCollector(script: (number | [number, string])[] = []) {
     inflight.bytes += init.keepalive ? size : 0;
     inflight.max = Math.max(inflight.max, inflight.now);
     inflight.maxBytes = Math.max(inflight.maxBytes, inflight.bytes);
+    const next = script.shift() ?? 200;
+    if (next === 'hang')
+      await new Promise((_, reject) =>
+        init.signal?.addEventListener('abort', () => reject(new DOMException('', 'AbortError'))),
+      ).finally(() => {
+        inflight.now--;
+        inflight.bytes -= init.keepalive ? size : 0;
+      });
     await new Promise((r) => setTimeout(r, 5));
     inflight.now--;
     inflight.bytes -= init.keepalive ? size : 0;
-    const next = script.shift() ?? 200;
     const [status, retryAfter] = Array.isArray(next) ? next : [next, null];
     if (status === 0) throw new TypeError('Failed to fetch');
     return new Response('{}', { status, headers: retryAfter ? { 'Retry-After': retryAfter } : {} });
@@ -122,6 +132,26 @@ describe('sender', () => {
     expect(calls).toHaveLength(3);
     await vi.advanceTimersByTimeAsync(4_100); // third: 2000..4000 ms
     expect(calls).toHaveLength(4);
+    sender.stop();
+  });
+
+  it('gives up on a request that never ends, and sends the batch again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.stubGlobal('CompressionStream', undefined);
+    const { calls } = fakeCollector(['hang']);
+    const store = memoryStore();
+    const sender = senderFor(createOutbox(store));
+    sender.enqueue('{"a":1}', 1);
+    sender.pump();
+    await vi.advanceTimersByTimeAsync(9_900);
+    expect(calls).toHaveLength(1);
+    expect(outboxKeys(store)).toHaveLength(1);
+    // aborted at 10 s, then retried after the first backoff step (500..1000 ms)
+    await vi.advanceTimersByTimeAsync(1_200);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.body).toBe('{"a":1}');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(outboxKeys(store)).toHaveLength(0);
     sender.stop();
   });
 

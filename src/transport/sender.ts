@@ -1,7 +1,14 @@
 import { reportInternalError } from '../guard';
 import type { Relay } from '../relay/client';
 import { randomHex } from '../session/sampling';
-import { backoffDelay, batchId, gzip, isRetryable, retryAfterMs } from './delivery';
+import {
+  backoffDelay,
+  batchId,
+  gzip,
+  isRetryable,
+  postWithTimeout,
+  retryAfterMs,
+} from './delivery';
 import { LEASE_MS, type Dropped, type Outbox, type OutboxEntry } from './outbox';
 
 /** Chromium caps the bodies of a document's in-flight keepalive requests at 64 KiB in total. */
@@ -192,8 +199,7 @@ export function createSender(options: SenderOptions): Sender {
       if (!stopped) pump();
     };
     try {
-      fetchImpl(options.url, {
-        method: 'POST',
+      postWithTimeout(fetchImpl, options.url, {
         body: body as BodyInit,
         keepalive,
         credentials: 'omit',
