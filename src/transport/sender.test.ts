@@ -36,7 +36,7 @@ function fakeCollector(script: (number | [number, string] | 'hang')[] = []) {
     inflight.maxBytes = Math.max(inflight.maxBytes, inflight.bytes);
     const next = script.shift() ?? 200;
     if (next === 'hang')
-      await new Promise((_, reject) =>
+      return new Promise<never>((_, reject) =>
         init.signal?.addEventListener('abort', () => reject(new DOMException('', 'AbortError'))),
       ).finally(() => {
         inflight.now--;
