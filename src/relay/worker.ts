@@ -74,21 +74,6 @@ const open = (): Promise<IDBDatabase> =>
     };
   }));
 
-/** One IndexedDB transaction; resolves with the last request's result once it has committed. */
-async function transact<T>(
-  store: string,
-  mode: IDBTransactionMode,
-  work: (store: IDBObjectStore) => IDBRequest<T> | void,
-): Promise<T> {
-  const db = await open();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(store, mode);
-    const request = work(tx.objectStore(store));
-    tx.oncomplete = () => resolve(request?.result as T);
-    tx.onerror = tx.onabort = () => reject(tx.error);
-  });
-}
-
 /**
  * Reads every batch and changes some in one read-write transaction: IndexedDB runs overlapping
  * read-write transactions one after the other, so no other change interleaves (a batch being
@@ -106,8 +91,6 @@ async function atomically<T>(change: (store: IDBObjectStore, batches: Stored[]) 
     tx.onerror = tx.onabort = () => reject(tx.error);
   });
 }
-
-const get = (id: string) => transact<Stored | undefined>(BATCHES, 'readonly', (s) => s.get(id));
 
 /** Ids received by this worker instance, before their write to IndexedDB has committed. */
 const received = new Set<string>();
@@ -343,14 +326,13 @@ async function handle(request: RelayRequest, reply: (r: RelayReply) => void): Pr
       break;
     }
     case 'status': {
-      const known: string[] = [];
-      for (const id of request.ids) if (received.has(id) || (await get(id))) known.push(id);
-      reply({ ok: true, known });
+      const stored = await atomically((_, batches) => new Set(batches.map((b) => b.id)));
+      reply({ ok: true, known: request.ids.filter((id) => received.has(id) || stored.has(id)) });
       break;
     }
     case 'clear':
       received.clear();
-      await transact(BATCHES, 'readwrite', (s) => void s.clear());
+      await atomically((store) => void store.clear());
       return;
   }
   await drain();
