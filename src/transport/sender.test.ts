@@ -251,6 +251,33 @@ describe('sender', () => {
     expect(calls.map((c) => c.body).at(-1)).toBe('{"c":1}');
     next.stop();
   });
+  it('a batch still being compressed as the page hides is left for the next page, not sent late', async () => {
+    const { calls } = fakeCollector([0]); // the collector is away
+    const store = memoryStore();
+    let clock = Date.now();
+    const closing = senderFor(createOutbox(store), { now: () => clock });
+    closing.enqueue('{"a":1}', 1);
+    closing.pump();
+    await until(() => Number(store.get(BACKOFF_KEY)) > clock);
+    clock += 120_000; // the backoff is over: the page's timer starts compressing both batches
+    closing.enqueue('{"b":1}', 2);
+    closing.pump();
+    // the page hides before the compression ends (pagehide, then visibilitychange)
+    closing.pump(true);
+    closing.release();
+    closing.pump(true);
+    closing.unload();
+    await new Promise((r) => setTimeout(r, 50)); // the compression has ended
+    expect(calls).toHaveLength(1); // only the request that failed
+    await closing.settle(100);
+    closing.stop();
+    // neither is taken as delivered: the next page sends both
+    const next = senderFor(createOutbox(store), { now: () => clock });
+    next.replay();
+    await until(() => outboxKeys(store).length === 0);
+    expect(calls.slice(1).map((c) => c.encoding)).toEqual(['gzip', 'gzip']);
+    next.stop();
+  });
 });
 
 describe('outbox bound', () => {

@@ -270,6 +270,9 @@ export function createSender(options: SenderOptions): Sender {
 
   const pump = (urgent = false): void => {
     if (stopped || unloaded || !fetchImpl) return;
+    // after pagehide only the hiding page's own (urgent) pumps send: a timer's would compress, and
+    // finish after the page is gone
+    if (leaving && !urgent) return;
     const t = now();
     renewLeases(t);
     const relay = options.relay?.();
@@ -301,6 +304,13 @@ export function createSender(options: SenderOptions): Sender {
       void gzip(entry.body).then((compressed) => {
         // the page may have hidden meanwhile and sent it raw (perhaps failed and queued again)
         if (entry.attempt !== attemptNo || entry.state !== 'queued' || stopped) return;
+        // The page hid meanwhile and did not send it raw (the collector's last answer was a
+        // failure): it was left queued for the next page. Sent now, from a page that is going or
+        // gone, it would be marked in flight, taken as delivered, and maybe never leave.
+        if (leaving) {
+          entry.busy = false;
+          return notifyIdle();
+        }
         send(entry, compressed ?? entry.body, !!compressed);
       });
     }
