@@ -107,7 +107,9 @@ describe('demo shop', () => {
     expect([...routes].sort()).toEqual(
       ['/', '/cart', '/checkout', '/order/:id', '/product/:id', '/products'].sort(),
     );
-    expect(named(mine, 'route_change').map((s) => s.attributes['rum.page.route'])).toEqual([
+    // in the order the user went (batches travel in parallel requests and may arrive in any order)
+    const routeChanges = named(mine, 'route_change').sort((a, b) => a.startMs - b.startMs);
+    expect(routeChanges.map((s) => s.attributes['rum.page.route'])).toEqual([
       '/products',
       '/product/:id',
       '/',
