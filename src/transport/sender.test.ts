@@ -76,6 +76,23 @@ const orphan = (id: string, state: OutboxEntry['state'], spans = 1): OutboxEntry
 const outboxKeys = (store: ReturnType<typeof memoryStore>) =>
   store.keys().filter((k) => k.startsWith(OUTBOX_PREFIX));
 
+/**
+ * A page whose request failed (the collector is away; `{"a":1}` stays queued), once the backoff it
+ * set is over and nothing has got through since.
+ */
+async function afterAFailure() {
+  const { calls } = fakeCollector([0]);
+  const store = memoryStore();
+  let clock = Date.now();
+  const now = () => clock;
+  const closing = senderFor(createOutbox(store), { now });
+  closing.enqueue('{"a":1}', 1);
+  closing.pump();
+  await until(() => Number(store.get(BACKOFF_KEY)) > clock);
+  clock += 120_000;
+  return { calls, store, closing, now };
+}
+
 afterEach(() => {
   vi.unstubAllGlobals();
   vi.useRealTimers();
@@ -225,14 +242,7 @@ describe('sender', () => {
   });
 
   it('a hiding page sends nothing while the last answer was a failure, even after the backoff', async () => {
-    const { calls } = fakeCollector([0]); // the collector is away
-    const store = memoryStore();
-    let clock = Date.now();
-    const closing = senderFor(createOutbox(store), { now: () => clock });
-    closing.enqueue('{"a":1}', 1);
-    closing.pump();
-    await until(() => Number(store.get(BACKOFF_KEY)) > clock);
-    clock += 120_000; // the backoff is over; nothing has got through since
+    const { calls, store, closing, now } = await afterAFailure();
     closing.enqueue('{"b":1}', 2);
     closing.pump(true);
     closing.release();
@@ -240,7 +250,7 @@ describe('sender', () => {
     expect(outboxKeys(store)).toHaveLength(2);
     closing.stop();
     // the next page sends both once its request gets through, and every tab learns it did
-    const next = senderFor(createOutbox(store), { now: () => clock });
+    const next = senderFor(createOutbox(store), { now });
     next.replay();
     await until(() => outboxKeys(store).length === 0);
     expect(calls.slice(1)).toHaveLength(2);
@@ -251,17 +261,11 @@ describe('sender', () => {
     expect(calls.map((c) => c.body).at(-1)).toBe('{"c":1}');
     next.stop();
   });
+
   it('a batch still being compressed as the page hides is left for the next page, not sent late', async () => {
-    const { calls } = fakeCollector([0]); // the collector is away
-    const store = memoryStore();
-    let clock = Date.now();
-    const closing = senderFor(createOutbox(store), { now: () => clock });
-    closing.enqueue('{"a":1}', 1);
-    closing.pump();
-    await until(() => Number(store.get(BACKOFF_KEY)) > clock);
-    clock += 120_000; // the backoff is over: the page's timer starts compressing both batches
+    const { calls, store, closing, now } = await afterAFailure();
     closing.enqueue('{"b":1}', 2);
-    closing.pump();
+    closing.pump(); // the backoff is over: compressing both batches starts
     // the page hides before the compression ends (pagehide, then visibilitychange)
     closing.pump(true);
     closing.release();
@@ -272,7 +276,7 @@ describe('sender', () => {
     await closing.settle(100);
     closing.stop();
     // neither is taken as delivered: the next page sends both
-    const next = senderFor(createOutbox(store), { now: () => clock });
+    const next = senderFor(createOutbox(store), { now });
     next.replay();
     await until(() => outboxKeys(store).length === 0);
     expect(calls.slice(1).map((c) => c.encoding)).toEqual(['gzip', 'gzip']);
