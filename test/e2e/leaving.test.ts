@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type LaunchedBrowser } from './harness/browser';
+import { cors, listenLocal } from './harness/receiver';
 
 /**
  * Why the sender takes a request still in flight as its page leaves as delivered (see the
@@ -14,16 +14,9 @@ let site: Server;
 /** Request ids the collector accepted (it answers a little later). */
 const accepted = new Set<string>();
 
-const listen = async (server: Server): Promise<string> => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-};
-
 beforeAll(async () => {
   collector = createServer((req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
-    res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
-    res.setHeader('Access-Control-Allow-Headers', 'content-type, content-encoding');
+    cors(req, res);
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
     req.resume();
@@ -46,8 +39,8 @@ afterAll(async () => {
 
 describe('a page that navigates away', () => {
   it('hears its keepalive requests fail although the collector accepted them', async () => {
-    const collectorUrl = await listen(collector);
-    const siteUrl = await listen(site);
+    const collectorUrl = await listenLocal(collector);
+    const siteUrl = await listenLocal(site);
     const page = await browser.browser.newPage();
     for (let i = 0; i < 20; i++) {
       await page.goto(`${siteUrl}/a?${i}`);

@@ -5,9 +5,9 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { cors, decodeTraces } from './receiver';
+import { cors, decodeTraces, listenLocal } from './receiver';
 
 export type Fault = 'pass' | 'drop' | '503' | '429' | 'stall' | 'down';
 
@@ -144,7 +144,6 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.url = await listenLocal(server);
   return proxy;
 }

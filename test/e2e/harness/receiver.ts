@@ -118,6 +118,12 @@ export function cors(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('Vary', 'Origin');
 }
 
+/** Starts `server` on a free port of 127.0.0.1; resolves with its base URL. */
+export async function listenLocal(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 /** A test OTLP/HTTP receiver on 127.0.0.1 that answers CORS like the collector does. */
 export async function startReceiver(): Promise<Receiver> {
   const receiver: Receiver = {
@@ -176,7 +182,6 @@ export async function startReceiver(): Promise<Receiver> {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  receiver.url = await listenLocal(server);
   return receiver;
 }
