@@ -40,8 +40,39 @@ export const PAGE_VARIABLES = [
   ['country', 'Country', 'geo_country_iso_code'],
 ] as const;
 
-/** `label="$var"` matchers for every page variable (multi-value: regex match). */
-export const SEL = PAGE_VARIABLES.map(([v, , label]) => `${label}=~"$${v}"`).join(', ');
+/**
+ * The metric families of otel-collector/config.yaml: one per segmentation, never their product.
+ * Each carries its own dimension's label, which the matching page variable (if any) filters.
+ * Cross-dimension filters (route AND device AND country) are answered by the trace panels.
+ */
+export const SEGMENTS = {
+  route: { label: 'rum_page_route', title: 'route', variable: 'route' },
+  device: { label: 'rum_device_class', title: 'device class', variable: 'device' },
+  connection: { label: 'rum_network_effective_type', title: 'connection type', variable: '' },
+  browser: { label: 'rum_browser_family', title: 'browser', variable: '' },
+  country: { label: 'geo_country_iso_code', title: 'country', variable: 'country' },
+} as const;
+export type Segment = keyof typeof SEGMENTS;
+
+/** Matchers of a family keyed by `segments`: service, environment and those segments' variables. */
+export function selector(...segments: Segment[]): string {
+  const filters = segments
+    .map((s) => SEGMENTS[s])
+    .filter((s) => s.variable)
+    .map((s) => `${s.label}=~"$${s.variable}"`);
+  return [
+    'service_name=~"$service"',
+    'deployment_environment_name=~"$environment"',
+    ...filters,
+  ].join(', ');
+}
+
+/** Service and environment only: what families without a page label (events, API calls) take. */
+export const SEL = selector();
+
+/** A page counter family: rum_page_views_by_route_total{...} and the like. */
+export const counter = (name: 'page_views' | 'errors' | 'sessions', by: Segment = 'route') =>
+  `rum_${name}_by_${by}_total{${selector(by)}}`;
 
 /**
  * The same filter in TraceQL. Tempo stores raw attributes, so a span without an environment or
@@ -102,10 +133,12 @@ export function dashboard(uid: string, title: string, description: string): Dash
         .includeVars(true)
         .keepTime(true),
     );
+  // route, device class and country each live in their own metric families, so their values
+  // depend on service and environment only, not on each other
   const previous: string[] = [];
   for (const [name, label, promLabel] of PAGE_VARIABLES) {
     b.withVariable(labelVariable(name, label, promLabel, ANY_RUM_METRIC, previous));
-    previous.push(`${promLabel}=~"$${name}"`);
+    if (name === 'service' || name === 'environment') previous.push(`${promLabel}=~"$${name}"`);
   }
   return b;
 }

@@ -1,6 +1,7 @@
 // API calls: latency percentiles and error rate of the browser's HTTP calls, from the
 // span_metrics histogram (exemplars link each point to its trace in Tempo). Metric labels carry
-// the span name (HTTP method) and page route, not the URL; per-URL figures come from TraceQL.
+// the span name (HTTP method) and the endpoint (url_template), not the URL; per-URL figures come
+// from TraceQL.
 import { SEL, TEMPO, TRACE_FILTER, bars, dashboard, prom, row, table, timeseries } from '../common';
 import { traceql } from '../common';
 
@@ -28,12 +29,12 @@ export function apiDashboard() {
       .withTarget(prom(quantile(0.99, []), 'p99', { exemplar: true, refId: 'p99' })),
   );
   d.withPanel(
-    timeseries('Latency p95 by method and page route', 'ms', 12, 9).withTarget(
+    timeseries('Latency p95 by endpoint', 'ms', 12, 9).withTarget(
       prom(quantile(0.95, ENDPOINT), '{{span_name}} {{url_template}}', { exemplar: true }),
     ),
   );
   d.withPanel(
-    bars('p95 by method and page route, slowest first', 'ms', 12, 8).withTarget(
+    bars('p95 by endpoint, slowest first', 'ms', 12, 8).withTarget(
       prom(`sort_desc(${quantile(0.95, ENDPOINT, '$__range')})`, '{{span_name}} {{url_template}}', {
         instant: true,
       }),
@@ -49,7 +50,7 @@ export function apiDashboard() {
   );
   d.withRow(row('Errors'));
   d.withPanel(
-    timeseries('Error rate by method and page route', 'percentunit', 12, 8).withTarget(
+    timeseries('Error rate by endpoint', 'percentunit', 12, 8).withTarget(
       prom(
         `sum by (span_name, url_template) (rate(${calls(', status_code="STATUS_CODE_ERROR"')}[$__rate_interval])) / sum by (span_name, url_template) (rate(${calls()}[$__rate_interval]))`,
         '{{span_name}} {{url_template}}',

@@ -10,6 +10,7 @@ import {
   table,
   traceql,
   bars,
+  counter,
   dashboard,
   labelVariable,
   prom,
@@ -18,8 +19,8 @@ import {
   timeseries,
 } from '../common';
 
-const views = `rum_page_views_total{${SEL}}`;
-const sessions = `rum_sessions_total{${SEL}}`;
+const views = counter('page_views');
+const sessions = counter('sessions');
 const events = (name: string) => `rum_custom_events_total{rum_event_name=~"${name}", ${SEL}}`;
 
 /** A single-value event-name variable with a default (the demo shop's event names). */
@@ -84,15 +85,19 @@ export function businessDashboard() {
       ),
     ),
   );
-  d.withPanel(
-    bars('Sessions by device class and country', 'short', 12, 8).withTarget(
-      prom(
-        `sort_desc(sum by (rum_device_class, geo_country_iso_code) (increase(${sessions}[$__range])))`,
-        '{{rum_device_class}} {{geo_country_iso_code}}',
-        { instant: true },
+  for (const [segment, label, title] of [
+    ['device', 'rum_device_class', 'device class'],
+    ['country', 'geo_country_iso_code', 'country'],
+  ] as const)
+    d.withPanel(
+      bars(`Sessions by ${title}`, 'short', 6, 8).withTarget(
+        prom(
+          `sort_desc(sum by (${label}) (increase(${counter('sessions', segment)}[$__range])))`,
+          `{{${label}}}`,
+          { instant: true },
+        ),
       ),
-    ),
-  );
+    );
   d.withRow(row('Funnel and conversion'));
   d.withPanel(
     bars('Funnel steps (custom events), largest first', 'short', 12, 8).withTarget(

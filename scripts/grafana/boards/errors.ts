@@ -1,10 +1,10 @@
-// Errors: how often users hit errors, where (route, browser) from the rum_errors_total counter,
+// Errors: how often users hit errors, where (route, browser) from the rum_errors_by_* counters,
 // and what (messages are not metric labels: Tempo's TraceQL answers top messages and examples).
 import {
-  SEL,
   TEMPO,
   TRACE_FILTER,
   bars,
+  counter,
   dashboard,
   prom,
   row,
@@ -14,8 +14,8 @@ import {
 } from '../common';
 import { traceql } from '../common';
 
-const errors = `rum_errors_total{${SEL}}`;
-const views = `rum_page_views_total{${SEL}}`;
+const errors = counter('errors');
+const views = counter('page_views');
 const ERROR_SPANS = `{ name = "error" && ${TRACE_FILTER} }`;
 
 export function errorsDashboard() {
@@ -45,20 +45,21 @@ export function errorsDashboard() {
     ),
   );
   d.withRow(row('Where'));
-  for (const [label, title] of [
-    ['rum_page_route', 'route'],
-    ['rum_browser_family', 'browser'],
+  for (const [segment, label, title] of [
+    ['route', 'rum_page_route', 'route'],
+    ['browser', 'rum_browser_family', 'browser'],
   ] as const) {
+    const bySegment = counter('errors', segment);
     d.withPanel(
       bars(`Errors by ${title}`, 'short', 6).withTarget(
-        prom(`sort_desc(sum by (${label}) (increase(${errors}[$__range])))`, `{{${label}}}`, {
+        prom(`sort_desc(sum by (${label}) (increase(${bySegment}[$__range])))`, `{{${label}}}`, {
           instant: true,
         }),
       ),
     );
     d.withPanel(
       timeseries(`Errors per second by ${title}`, 'reqps', 6).withTarget(
-        prom(`sum by (${label}) (rate(${errors}[$__rate_interval]))`, `{{${label}}}`),
+        prom(`sum by (${label}) (rate(${bySegment}[$__rate_interval]))`, `{{${label}}}`),
       ),
     );
   }

@@ -1,15 +1,17 @@
 // Segments: p75 LCP / INP / CLS by route, device class, connection type, browser and country,
 // worst first, so the pages, devices, networks and countries that need work stand out.
-import { bars, dashboard, prom, ratingSteps, ratingThresholds, row, table } from '../common';
+import {
+  SEGMENTS,
+  bars,
+  dashboard,
+  prom,
+  ratingSteps,
+  ratingThresholds,
+  row,
+  table,
+  type Segment,
+} from '../common';
 import { VITALS, p75 } from './web-vitals';
-
-const DIMENSIONS = [
-  ['rum_page_route', 'route'],
-  ['rum_device_class', 'device class'],
-  ['rum_network_effective_type', 'connection type'],
-  ['rum_browser_family', 'browser'],
-  ['geo_country_iso_code', 'country'],
-] as const;
 
 const CORE = VITALS.filter((v) => ['lcp', 'inp', 'cls'].includes(v.name));
 
@@ -17,12 +19,12 @@ export function segmentsDashboard() {
   const d = dashboard(
     'otel-rum-segments',
     'RUM / Segments',
-    'p75 of LCP, INP and CLS per route, device class, connection type, browser and country over the selected range, worst segment first.',
+    'p75 of LCP, INP and CLS per route, device class, connection type, browser and country over the selected range, worst segment first. Each breakdown is its own metric family, filtered by its own variable (route, device class, country) and by service and environment; a segment of several dimensions at once (e.g. mobile users in one country on one route) is a trace search.',
   );
-  d.withRow(row('Worst segments (route x device class x country)'));
-  const worst = table('Worst LCP segments (p75, top 15)', 24, 8).withTarget(
+  d.withRow(row('Worst segments (route x device class)'));
+  const worst = table('Worst LCP segments: route x device class (p75, top 15)', 24, 8).withTarget(
     prom(
-      `topk(15, ${p75('lcp', '$__range', ['rum_page_route', 'rum_device_class', 'geo_country_iso_code'])})`,
+      `topk(15, ${p75('lcp', '$__range', ['rum_page_route', 'rum_device_class'], '', 'route_device')})`,
       '',
       { table: true },
     ),
@@ -38,14 +40,17 @@ export function segmentsDashboard() {
         { id: 'custom.cellOptions', value: { type: 'color-background' } },
       ]),
   );
-  for (const [label, title] of DIMENSIONS) {
+  for (const [segment, { label, title }] of Object.entries(SEGMENTS) as [
+    Segment,
+    (typeof SEGMENTS)[Segment],
+  ][]) {
     d.withRow(row(`By ${title}`));
     for (const v of CORE) {
       d.withPanel(
-        bars(`${v.title} p75 by ${title}`, v.unit, 8, label === 'rum_page_route' ? 10 : 7)
+        bars(`${v.title} p75 by ${title}`, v.unit, 8, segment === 'route' ? 10 : 7)
           .thresholds(ratingThresholds(v.good, v.poor))
           .withTarget(
-            prom(`sort_desc(${p75(v.name, '$__range', [label])})`, `{{${label}}}`, {
+            prom(`sort_desc(${p75(v.name, '$__range', [label], '', segment)})`, `{{${label}}}`, {
               instant: true,
             }),
           ),

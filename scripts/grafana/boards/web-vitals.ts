@@ -2,7 +2,17 @@
 // needs-improvement / poor page views (exact: every threshold is a bucket bound), trend, and
 // this week against last week.
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import { SEL, bars, dashboard, prom, ratingThresholds, row, stat, timeseries } from '../common';
+import {
+  bars,
+  dashboard,
+  prom,
+  ratingThresholds,
+  row,
+  selector,
+  stat,
+  timeseries,
+  type Segment,
+} from '../common';
 
 interface Vital {
   name: string;
@@ -21,31 +31,46 @@ export const VITALS: Vital[] = [
   { name: 'ttfb', title: 'TTFB', unit: 'ms', good: 800, poor: 1800 },
 ];
 
-/** The histogram of a vital: CLS is unitless and has its own. */
-export const histogram = (v: string) =>
-  v === 'cls' ? 'rum_web_vital_cls' : 'rum_web_vital_duration_milliseconds';
+/**
+ * The histogram family of a vital by one segmentation (CLS is unitless and has its own), or by
+ * route and device class together (`route_device`, LCP only: the "worst segments" pair).
+ */
+export const histogram = (v: string, by: Segment | 'route_device' = 'route') =>
+  v === 'cls' ? `rum_web_vital_cls_by_${by}` : `rum_web_vital_by_${by}_milliseconds`;
 
-const sel = (v: string, extra = '') =>
-  `{browser_web_vital_name="${v}", ${SEL}${extra ? `, ${extra}` : ''}}`;
+const sel = (v: string, by: Segment | 'route_device', extra = '') => {
+  const matchers = by === 'route_device' ? selector('route', 'device') : selector(by);
+  return `{browser_web_vital_name="${v}", ${matchers}${extra ? `, ${extra}` : ''}}`;
+};
 
-/** p75 over `window` (a range such as `$__range` or `$__rate_interval`), grouped `by`. */
-export function p75(v: string, window: string, by: string[] = [], offset = '') {
+/**
+ * p75 over `window` (a range such as `$__range` or `$__rate_interval`), grouped `by`, from the
+ * family of segmentation `family` (default: by route, which the route variable filters; its
+ * total over routes is every report).
+ */
+export function p75(
+  v: string,
+  window: string,
+  by: string[] = [],
+  offset = '',
+  family: Segment | 'route_device' = 'route',
+) {
   const off = offset ? ` offset ${offset}` : '';
-  return `histogram_quantile(0.75, sum by (${['le', ...by].join(', ')}) (rate(${histogram(v)}_bucket${sel(v)}[${window}]${off})))`;
+  return `histogram_quantile(0.75, sum by (${['le', ...by].join(', ')}) (rate(${histogram(v, family)}_bucket${sel(v, family)}[${window}]${off})))`;
 }
 
 /** A bucket bound: OpenMetrics writes `2500.0`, Prometheus 3 normalises to that; 2.x text to `2500`. */
 export const le = (bound: number) => `le=~"${bound}(\\\\.0)?"`;
 
 /** Share of observations at or below `bound` (a bucket bound) over the dashboard's range. */
-const shareBelow = (v: string, bound: number) =>
-  `sum(increase(${histogram(v)}_bucket${sel(v, le(bound))}[$__range])) / sum(increase(${histogram(v)}_count${sel(v)}[$__range]))`;
+export const shareBelow = (v: string, bound: number) =>
+  `sum(increase(${histogram(v)}_bucket${sel(v, 'route', le(bound))}[$__range])) / sum(increase(${histogram(v)}_count${sel(v, 'route')}[$__range]))`;
 
 export function webVitalsDashboard() {
   const d = dashboard(
     'otel-rum-web-vitals',
     'RUM / Web Vitals overview',
-    'p75 of each Core Web Vital with its good / needs-improvement / poor thresholds, the share of good page views, trend and week-over-week. Metrics: rum_web_vital_* from the otel-rum collector.',
+    'p75 of each Core Web Vital with its good / needs-improvement / poor thresholds, the share of good page views, trend and week-over-week, for the selected service, environment and routes (device class and country: see Segments, or the traces). Metrics: rum_web_vital_by_route_* from the otel-rum collector.',
   );
   d.withRow(row('p75 over the selected range (green good, orange needs improvement, red poor)'));
   for (const v of VITALS) {
@@ -89,7 +114,7 @@ export function webVitalsDashboard() {
         .withTarget(prom(p75(v.name, '$__rate_interval'), `${v.title} p75`))
         .withTarget(
           prom(
-            `sum(rate(${histogram(v.name)}_count${sel(v.name)}[$__rate_interval]))`,
+            `sum(rate(${histogram(v.name)}_count${sel(v.name, 'route')}[$__rate_interval]))`,
             'reports/s',
             { refId: 'rate' },
           ),
