@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // `npm run stack`: the whole local stack on 127.0.0.1, no Docker. Builds the SDK and the demo
-// shop, starts Tempo, the collector and Prometheus (scripts/collector/stack.mjs; the collector is
+// shop, starts Jaeger v2, the collector and Prometheus (scripts/collector/stack.mjs; all three are
 // built from Go modules on first use and cached), then the demo web server and API
 // (demo/server.cjs) exporting to the collector, optionally the traffic generator; prints where
 // everything is once healthy, and stops it all on Ctrl-C.
 //   node scripts/stack.mjs [--traffic] [--no-build]
 // Environment: DEMO_WEB_PORT (8080), DEMO_API_PORT (8081), DEMO_WEB_ROOT (demo/web/dist), the
-// collector/Prometheus/Tempo variables of scripts/lib/services.mjs (RUM_OTLP_HTTP_PORT 4318,
-// PROMETHEUS_PORT 9090, TEMPO_HTTP_PORT 3200, ...; 0 picks a free port), RUM_CORS_ALLOWED_ORIGINS
-// (default: the shop's origins), and for --traffic LOADGEN_VISITORS (20), LOADGEN_DURATION (300),
-// LOADGEN_CONCURRENCY (2).
+// collector/Prometheus/Jaeger variables of scripts/lib/services.mjs (RUM_OTLP_HTTP_PORT 4318,
+// PROMETHEUS_PORT 9090, JAEGER_QUERY_HTTP_PORT 16686, ...; 0 picks a free port),
+// RUM_CORS_ALLOWED_ORIGINS (default: the shop's origins), and for --traffic LOADGEN_VISITORS (20),
+// LOADGEN_DURATION (300), LOADGEN_CONCURRENCY (2).
 import { spawn, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, freePort } from './lib/services.mjs';
@@ -104,7 +104,7 @@ async function main() {
   process.env.RUM_CORS_ALLOWED_ORIGINS ??= JSON.stringify([shop, `http://localhost:${webPort}`]);
 
   console.log(
-    'starting Tempo, the collector and Prometheus (the first run builds the collector) ...',
+    'starting Jaeger, the collector and Prometheus (the first run builds them from Go modules) ...',
   );
   starting = startPipelineStack();
   const stack = await starting;
@@ -136,7 +136,7 @@ async function main() {
     void shutdown(1);
   });
 
-  const { collector, prometheus, tempo } = stack;
+  const { collector, prometheus, jaeger } = stack;
   console.log(
     [
       '',
@@ -147,7 +147,7 @@ async function main() {
       `  health      ${collector.healthUrl}`,
       `  metrics     ${collector.metricsUrl}`,
       `  prometheus  ${prometheus.url}`,
-      `  tempo       ${tempo.url}`,
+      `  jaeger      ${jaeger.url}`,
       `  logs        ${stack.dir}`,
       args.includes('--traffic') ? '  traffic     starting the traffic generator' : '',
       'Ctrl-C stops everything.',

@@ -1,6 +1,6 @@
 // `npm test`: everything CI checks, in order, stopping at the first failure.
-// build -> types -> lint -> bundle budget -> collector/Prometheus config checks -> vitest
-// project by project (unit, e2e in Chromium, engines, demo, pipeline, dashboards).
+// build -> types -> lint -> bundle budget -> Go builds (collector, Prometheus, Jaeger) -> config
+// checks -> vitest project by project (unit, e2e in Chromium, engines, demo, pipeline, dashboards).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -25,10 +25,19 @@ const steps = [
 ];
 if (existsSync('scripts/collector/build.sh')) {
   steps.push(['collector build (cached)', 'bash', ['scripts/collector/build.sh']]);
-  steps.push(['Tempo build (cached)', 'bash', ['scripts/collector/build-tempo.sh']]);
+}
+const goBuild = 'scripts/collector/build-go-program.sh';
+if (existsSync(goBuild)) {
+  // Prometheus 3 (the release compose runs) and Jaeger v2 from Go modules, cached
+  const both = `${goBuild} prometheus && ${goBuild} jaeger`;
+  steps.push(['Prometheus and Jaeger builds (cached)', 'bash', ['-c', both]]);
 }
 if (existsSync('scripts/collector/check.sh')) {
-  steps.push(['collector and Prometheus config checks', 'bash', ['scripts/collector/check.sh']]);
+  steps.push([
+    'collector, Prometheus and Jaeger config checks',
+    'bash',
+    ['scripts/collector/check.sh'],
+  ]);
 }
 // One vitest project at a time: the browser and pipeline suites time real pages and servers,
 // and on a 2-core machine running them side by side makes those timings the machine's, not ours.

@@ -7,13 +7,13 @@
 // Every accepted batch holds page_load spans, so "accepted" can be checked against the
 // collector's own rum_page_views_total and otelcol_receiver_accepted_spans.
 //
-//   node scripts/collector/load.mjs [--browsers 64] [--seconds 10] [--batch 50] [--no-tempo]
+//   node scripts/collector/load.mjs [--browsers 64] [--seconds 10] [--batch 50] [--no-jaeger]
 // or: import { runLoad } from './scripts/collector/load.mjs'
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { startCollector, startTempo } from '../lib/services.mjs';
+import { startCollector, startJaeger } from '../lib/services.mjs';
 
 const hex = (n) => randomBytes(n).toString('hex');
 const kv = (key, v) => ({
@@ -172,8 +172,8 @@ async function reconcile(collector, expectedPageLoads, expectedSpans) {
     const t = await scrape(telemetry);
     receiverAccepted = t.sum(/^otelcol_receiver_accepted_spans(_total)?\{/);
     receiverRefused = t.sum(/^otelcol_receiver_refused_spans(_total)?\{/);
-    exporterSent = t.sum(/^otelcol_exporter_sent_spans(_total)?\{.*otlp_grpc\/tempo/);
-    exporterFailed = t.sum(/^otelcol_exporter_send_failed_spans(_total)?\{.*otlp_grpc\/tempo/);
+    exporterSent = t.sum(/^otelcol_exporter_sent_spans(_total)?\{.*otlp_grpc\/traces/);
+    exporterFailed = t.sum(/^otelcol_exporter_send_failed_spans(_total)?\{.*otlp_grpc\/traces/);
     if (
       counted >= expectedPageLoads &&
       receiverAccepted >= expectedSpans &&
@@ -198,7 +198,8 @@ async function reconcile(collector, expectedPageLoads, expectedSpans) {
  * @param {number} [o.seconds=10] duration of each phase
  * @param {number} [o.maxRequests=20000] cap on requests per phase
  * @param {number} [o.batchSize=50] spans per request
- * @param {boolean} [o.tempo=true] export traces to a real Tempo (else to a closed port, queued)
+ * @param {boolean} [o.jaeger=true] export traces to a real trace store, Jaeger v2 (else to a
+ *   closed port, queued)
  * @param {(s: string) => void} [o.log=console.log]
  */
 export async function runLoad(o = {}) {
@@ -207,14 +208,14 @@ export async function runLoad(o = {}) {
     seconds: 10,
     maxRequests: 20_000,
     batchSize: 50,
-    tempo: true,
+    jaeger: true,
     log: console.log,
     ...o,
   };
   const { log } = opts;
   const results = {};
-  const tempo = opts.tempo
-    ? await startTempo({ httpPort: 0, otlpGrpcPort: 0, grpcPort: 0 })
+  const jaeger = opts.jaeger
+    ? await startJaeger({ otlpGrpcPort: 0, queryHttpPort: 0, queryGrpcPort: 0, healthPort: 0 })
     : undefined;
   try {
     const phases = [
@@ -232,7 +233,7 @@ export async function runLoad(o = {}) {
         prometheusPort: 0,
         healthPort: 0,
         telemetryPort: 0,
-        tempoOtlpEndpoint: tempo?.otlpGrpcEndpoint ?? '127.0.0.1:9',
+        tracesOtlpEndpoint: jaeger?.otlpGrpcEndpoint ?? '127.0.0.1:9',
         env: { RUM_COLLECTOR_LOG_LEVEL: 'warn', ...env },
       });
       try {
@@ -249,7 +250,7 @@ export async function runLoad(o = {}) {
         log(
           `[load:${phase}] reconcile: page_load accepted ${r.acceptedPageLoads}, counted by rum_page_views_total ${rec.counted}; ` +
             `otelcol_receiver_accepted_spans ${rec.receiverAccepted} (client saw ${r.acceptedSpans}), refused_spans ${rec.receiverRefused}; ` +
-            `sent to Tempo ${rec.exporterSent}, failed ${rec.exporterFailed}; ` +
+            `sent to the trace store ${rec.exporterSent}, failed ${rec.exporterFailed}; ` +
             `collector alive ${rec.alive}, healthy ${healthy}`,
         );
       } finally {
@@ -257,7 +258,7 @@ export async function runLoad(o = {}) {
       }
     }
   } finally {
-    await tempo?.stop();
+    await jaeger?.stop();
   }
   return results;
 }
@@ -269,7 +270,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       seconds: { type: 'string' },
       batch: { type: 'string' },
       'max-requests': { type: 'string' },
-      'no-tempo': { type: 'boolean' },
+      'no-jaeger': { type: 'boolean' },
     },
   });
   const r = await runLoad({
@@ -277,7 +278,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ...(values.seconds && { seconds: Number(values.seconds) }),
     ...(values.batch && { batchSize: Number(values.batch) }),
     ...(values['max-requests'] && { maxRequests: Number(values['max-requests']) }),
-    tempo: !values['no-tempo'],
+    jaeger: !values['no-jaeger'],
   });
   const lost = Object.values(r).some((p) => p.counted !== p.acceptedPageLoads || !p.alive);
   process.exit(lost ? 1 : 0);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The pipeline half of `npm run stack`: Tempo, the collector (our build, our config) and
-// Prometheus on 127.0.0.1, ports from the environment (see scripts/lib/services.mjs), printed
-// once everything is healthy; Ctrl-C stops them in reverse order.
+// The pipeline half of `npm run stack`: Jaeger v2 (the trace store), the collector (our build,
+// our config) and Prometheus on 127.0.0.1, ports from the environment (see
+// scripts/lib/services.mjs), printed once everything is healthy; Ctrl-C stops them in reverse
+// order.
 //   node scripts/collector/stack.mjs
 // The full stack script can import startPipelineStack() and add the demo servers.
 import { pathToFileURL } from 'node:url';
@@ -14,16 +15,16 @@ export async function startPipelineStack(o = {}) {
   const stack = await startPipeline({
     collectorOptions: { corsOrigins: origins, ...o.collectorOptions },
     prometheusOptions: o.prometheusOptions,
-    tempoOptions: o.tempoOptions,
+    jaegerOptions: o.jaegerOptions,
   });
-  const { tempo, collector, prometheus } = stack;
+  const { jaeger, collector, prometheus } = stack;
   console.log(
     [
       `collector  OTLP/HTTP ${collector.otlpUrl}/v1/traces  (CORS: ${origins.join(', ')})`,
       `           health    ${collector.healthUrl}`,
       `           metrics   ${collector.metricsUrl}`,
       `prometheus ${prometheus.url}`,
-      `tempo      ${tempo.url}  (OTLP gRPC ${tempo.otlpGrpcEndpoint})`,
+      `jaeger     ${jaeger.url}  (query API; OTLP gRPC ${jaeger.otlpGrpcEndpoint})`,
       `logs       ${stack.dir}`,
     ].join('\n'),
   );

@@ -5,7 +5,11 @@
 //  2. every host path it bind-mounts exists, and so does every repo file a service runs
 //     (`node <file>`); demo/web/dist is a build output, so its source dir demo/web is checked;
 //  3. the collector service runs otel/opentelemetry-collector-contrib at otel-collector/VERSION
-//     and mounts otel-collector/config.yaml, the config the pipeline tests run.
+//     and mounts otel-collector/config.yaml, the config the pipeline tests run, and exports traces
+//     to RUM_TRACES_OTLP_ENDPOINT;
+//  4. the trace stores: tempo runs a released grafana/tempo image (no Tempo is built here) on
+//     tempo/tempo.yaml; the `jaeger` profile's jaeger runs jaegertracing/jaeger at the Jaeger v2
+//     release of jaeger/VERSION's module version (v1.75.0 -> 2.12.0), on jaeger/config.yaml.
 // Exits 1 listing every failure.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, relative } from 'node:path';
@@ -84,27 +88,61 @@ for (const [name, svc] of Object.entries(compose.services ?? {})) {
   }
 }
 
+/**
+ * The service bind-mounts `hostPath` and passes its container path to `flag` (`--flag=path` or
+ * `--flag path`): it runs the repo's file.
+ */
+function runsMounted(name, hostPath, flag) {
+  const svc = compose.services?.[name];
+  const mount = (svc?.volumes ?? []).find(
+    (v) => typeof v === 'string' && v.split(':')[0] === hostPath,
+  );
+  const target = mount?.split(':')[1];
+  const cmd = Array.isArray(svc?.command) ? svc.command : [];
+  const i = cmd.indexOf(flag);
+  const arg =
+    i >= 0 ? cmd[i + 1] : cmd.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+  if (mount && target === arg) ok(`${name} runs ${hostPath} (mounted at ${target})`);
+  else
+    fail(`${name} must mount ${hostPath} and run it with ${flag} (mount ${mount}, ${flag} ${arg})`);
+}
+
+/** The service's image is `repo:tag` exactly. */
+function image(name, expected, why) {
+  const actual = compose.services?.[name]?.image;
+  if (actual === expected) ok(`${name} image ${expected} (${why})`);
+  else fail(`${name} image is ${actual}, expected ${expected} (${why})`);
+}
+
 // 3. the collector is the tested one
-const collector = compose.services?.collector;
 const version = readFileSync(join(root, 'otel-collector/VERSION'), 'utf8').trim();
-const image = `otel/opentelemetry-collector-contrib:${version}`;
-if (collector?.image === image) ok(`collector image ${image} (otel-collector/VERSION)`);
-else fail(`collector image is ${collector?.image}, expected ${image} (otel-collector/VERSION)`);
-const mount = (collector?.volumes ?? []).find(
-  (v) => typeof v === 'string' && v.split(':')[0] === './otel-collector/config.yaml',
-);
-const target = mount?.split(':')[1];
-const config = (collector?.command ?? [])
-  .find((a) => a.startsWith('--config='))
-  ?.slice('--config='.length);
-if (mount && target === config)
-  ok(
-    `collector runs ./otel-collector/config.yaml (mounted at ${target}), the config the tests run`,
-  );
-else
-  fail(
-    `collector must mount ./otel-collector/config.yaml and run it with --config (mount ${mount}, --config ${config})`,
-  );
+image('collector', `otel/opentelemetry-collector-contrib:${version}`, 'otel-collector/VERSION');
+runsMounted('collector', './otel-collector/config.yaml', '--config');
+const collectorEnv = compose.services?.collector?.environment ?? {};
+if (
+  'RUM_TRACES_OTLP_ENDPOINT' in collectorEnv &&
+  !Object.keys(collectorEnv).some((k) => k.startsWith('RUM_TEMPO_'))
+)
+  ok('collector exports traces to RUM_TRACES_OTLP_ENDPOINT');
+else fail('collector must set RUM_TRACES_OTLP_ENDPOINT (the RUM_TEMPO_* names are gone)');
+
+// 4. the trace stores
+const tempoImage = compose.services?.tempo?.image ?? '';
+if (/^grafana\/tempo:\d+\.\d+\.\d+$/.test(tempoImage))
+  ok(`tempo image ${tempoImage}: a released image, pulled, not built`);
+else fail(`tempo image is ${tempoImage}, expected a release tag grafana/tempo:X.Y.Z`);
+runsMounted('tempo', './tempo/tempo.yaml', '-config.file');
+// Jaeger tags each release twice on one commit: v1.<n> (the Go module the tests build) and
+// v2.<n - 63> (Jaeger v2, the image tag), e.g. v1.75.0 / v2.12.0; as in build-go-program.sh.
+const [, minor, patch] = readFileSync(join(root, 'jaeger/VERSION'), 'utf8')
+  .trim()
+  .slice(1)
+  .split('.');
+image('jaeger', `jaegertracing/jaeger:2.${Number(minor) - 63}.${patch}`, 'jaeger/VERSION');
+runsMounted('jaeger', './jaeger/config.yaml', '--config');
+if ((compose.services?.jaeger?.profiles ?? []).includes('jaeger'))
+  ok('jaeger runs only with --profile jaeger (Tempo is the default trace store)');
+else fail('jaeger must be in the `jaeger` profile');
 
 if (failures.length) {
   for (const f of failures) console.error(`FAIL ${f}`);

@@ -1,4 +1,4 @@
-// Start the pipeline's servers (collector, Prometheus, Tempo) as child processes on 127.0.0.1.
+// Start the pipeline's servers (collector, Prometheus, Jaeger) as child processes on 127.0.0.1.
 // Used by `npm run stack`, the pipeline tests and the load test. Each start function waits for
 // the server's health/readiness endpoint and returns its URLs plus stop(); output goes to a log
 // file (see `logFile`) so a failing test can point at it.
@@ -117,22 +117,29 @@ function stopAndClean(stop, dataDir, created) {
   };
 }
 
-/** Path of our collector build: $OTELCOL_RUM_BIN, or scripts/collector/build.sh (cached). */
-export async function collectorBinary() {
-  if (process.env.OTELCOL_RUM_BIN) return process.env.OTELCOL_RUM_BIN;
-  const { stdout } = await run(join(ROOT, 'scripts/collector/build.sh'), [], {
+/** The last stdout line of one of our build scripts (each prints what it built there). */
+async function buildOutput(script, args = []) {
+  const { stdout } = await run(join(ROOT, 'scripts/collector', script), args, {
     maxBuffer: 64 << 20,
   });
   return stdout.trim().split('\n').pop();
 }
 
-/** Path of the Tempo build: $TEMPO_BIN, or scripts/collector/build-tempo.sh (cached). */
-export async function tempoBinary() {
-  if (process.env.TEMPO_BIN) return process.env.TEMPO_BIN;
-  const { stdout } = await run(join(ROOT, 'scripts/collector/build-tempo.sh'), [], {
-    maxBuffer: 64 << 20,
-  });
-  return stdout.trim().split('\n').pop();
+/** Path of our collector build: $OTELCOL_RUM_BIN, or scripts/collector/build.sh (cached). */
+export async function collectorBinary() {
+  return process.env.OTELCOL_RUM_BIN ?? buildOutput('build.sh');
+}
+
+/**
+ * Path of a program built from Go modules by scripts/collector/build-go-program.sh (cached in
+ * ~/.cache/otel-rum): `prometheus`, `promtool` (both from the Prometheus build) or `jaeger`.
+ * $PROMETHEUS_BIN, $PROMTOOL_BIN and $JAEGER_BIN override.
+ */
+export async function goProgramBinary(program) {
+  const override = process.env[`${program.toUpperCase()}_BIN`];
+  if (override) return override;
+  const build = program === 'promtool' ? 'prometheus' : program;
+  return join(await buildOutput('build-go-program.sh', [build]), program);
 }
 
 /**
@@ -142,7 +149,7 @@ export async function tempoBinary() {
  * @param {number} [o.prometheusPort] metrics for Prometheus (env RUM_PROMETHEUS_EXPORTER_ENDPOINT, 9464)
  * @param {number} [o.healthPort] health check (env RUM_HEALTH_ENDPOINT, 13133)
  * @param {number} [o.telemetryPort] collector self-metrics (env RUM_COLLECTOR_TELEMETRY_PORT, 8888)
- * @param {string} [o.tempoOtlpEndpoint] host:port of Tempo's OTLP gRPC (env RUM_TEMPO_OTLP_ENDPOINT)
+ * @param {string} [o.tracesOtlpEndpoint] host:port of the trace store's OTLP gRPC (env RUM_TRACES_OTLP_ENDPOINT)
  * @param {string[]} [o.corsOrigins] allowed browser origins (env RUM_CORS_ALLOWED_ORIGINS, a JSON list)
  * @param {Record<string,string>} [o.env] extra env (RUM_MEMORY_LIMIT_MIB, RUM_CLIENT_IP, ...)
  */
@@ -176,8 +183,8 @@ export async function startCollector(o = {}) {
     RUM_PROMETHEUS_EXPORTER_ENDPOINT: `${HOST}:${prometheusPort}`,
     RUM_HEALTH_ENDPOINT: `${HOST}:${healthPort}`,
     RUM_COLLECTOR_TELEMETRY_PORT: String(telemetryPort),
-    RUM_TEMPO_OTLP_ENDPOINT:
-      o.tempoOtlpEndpoint ?? process.env.RUM_TEMPO_OTLP_ENDPOINT ?? `${HOST}:4317`,
+    RUM_TRACES_OTLP_ENDPOINT:
+      o.tracesOtlpEndpoint ?? process.env.RUM_TRACES_OTLP_ENDPOINT ?? `${HOST}:4317`,
     RUM_CORS_ALLOWED_ORIGINS: JSON.stringify(origins),
     ...o.env,
   };
@@ -210,8 +217,9 @@ export async function startCollector(o = {}) {
 }
 
 /**
- * Prometheus (Debian's /usr/bin/prometheus or $PROMETHEUS_BIN) on prometheus/prometheus.yml,
- * rendered with the given scrape targets, exemplar storage on, data in a temp dir.
+ * Prometheus 3 (our build from Go modules at prometheus/VERSION, or $PROMETHEUS_BIN) on
+ * prometheus/prometheus.yml rendered with the given scrape targets, exemplar storage on (still a
+ * feature flag in 3.5), data in a temp dir.
  * @param {object} o
  * @param {number} [o.port] env PROMETHEUS_PORT, default 9090
  * @param {string} [o.rumTarget] host:port of the collector's Prometheus exporter
@@ -220,7 +228,7 @@ export async function startCollector(o = {}) {
  */
 export async function startPrometheus(o = {}) {
   const dir = await stackDir();
-  const bin = o.bin ?? process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
+  const bin = o.bin ?? (await goProgramBinary('prometheus'));
   const p0 = await port(o.port, 'PROMETHEUS_PORT', 9090);
   const dataDir = o.dataDir ?? (await mkdtemp(join(dir, 'prometheus-data-')));
   const src = await readFile(join(ROOT, 'prometheus/prometheus.yml'), 'utf8');
@@ -274,57 +282,60 @@ export async function startPrometheus(o = {}) {
 }
 
 /**
- * Tempo single binary on tempo/tempo.yaml (env-expanded), storage in a temp dir.
+ * Jaeger v2 on jaeger/config.yaml: OTLP gRPC in, traces in memory (bounded), the query API out.
  * @param {object} o
- * @param {number} [o.httpPort] API (env TEMPO_HTTP_PORT, default 3200)
- * @param {number} [o.otlpGrpcPort] OTLP gRPC receiver (env TEMPO_OTLP_GRPC_PORT, default 4317)
- * @param {number} [o.grpcPort] Tempo's internal gRPC server (env TEMPO_GRPC_PORT, default 9095)
+ * @param {number} [o.otlpGrpcPort] OTLP gRPC receiver (env JAEGER_OTLP_GRPC_PORT, default 4317)
+ * @param {number} [o.queryHttpPort] query HTTP API (env JAEGER_QUERY_HTTP_PORT, 16686)
+ * @param {number} [o.queryGrpcPort] query gRPC API (env JAEGER_QUERY_GRPC_PORT, 16685)
+ * @param {number} [o.healthPort] health check, GET /status (env JAEGER_HEALTH_PORT, 13134)
+ * @param {number} [o.maxTraces] traces kept in memory (env JAEGER_MAX_TRACES, 100000)
  */
-export async function startTempo(o = {}) {
+export async function startJaeger(o = {}) {
   const dir = await stackDir();
-  const bin = o.bin ?? (await tempoBinary());
-  const httpPort = await port(o.httpPort, 'TEMPO_HTTP_PORT', 3200);
-  const otlpGrpcPort = await port(o.otlpGrpcPort, 'TEMPO_OTLP_GRPC_PORT', 4317);
-  const grpcPort = await port(o.grpcPort, 'TEMPO_GRPC_PORT', 9095);
-  const memberlistPort = await port(o.memberlistPort, 'TEMPO_MEMBERLIST_PORT', 0);
-  const dataDir = o.dataDir ?? (await mkdtemp(join(dir, 'tempo-data-')));
-  const logFile = o.logFile ?? join(dir, `tempo-${httpPort}.log`);
+  const bin = o.bin ?? (await goProgramBinary('jaeger'));
+  const otlpGrpcPort = await port(o.otlpGrpcPort, 'JAEGER_OTLP_GRPC_PORT', 4317);
+  const queryHttpPort = await port(o.queryHttpPort, 'JAEGER_QUERY_HTTP_PORT', 16686);
+  const queryGrpcPort = await port(o.queryGrpcPort, 'JAEGER_QUERY_GRPC_PORT', 16685);
+  const healthPort = await port(o.healthPort, 'JAEGER_HEALTH_PORT', 13134);
+  const logFile = o.logFile ?? join(dir, `jaeger-${queryHttpPort}.log`);
   const env = {
-    TEMPO_HTTP_PORT: String(httpPort),
-    TEMPO_OTLP_GRPC_ENDPOINT: `${HOST}:${otlpGrpcPort}`,
-    TEMPO_GRPC_PORT: String(grpcPort),
-    TEMPO_MEMBERLIST_PORT: String(memberlistPort),
-    TEMPO_DATA_DIR: dataDir,
+    JAEGER_QUERY_HTTP_HOST: HOST, // jaeger/config.yaml's default; only compose publishes it
+    JAEGER_OTLP_GRPC_PORT: String(otlpGrpcPort),
+    JAEGER_QUERY_HTTP_PORT: String(queryHttpPort),
+    JAEGER_QUERY_GRPC_PORT: String(queryGrpcPort),
+    JAEGER_HEALTH_PORT: String(healthPort),
+    JAEGER_MAX_TRACES: String(o.maxTraces ?? process.env.JAEGER_MAX_TRACES ?? 100_000),
     ...o.env,
   };
-  const args = [`-config.file=${join(ROOT, 'tempo/tempo.yaml')}`, '-config.expand-env=true'];
-  const p = await launch('tempo', bin, args, { env, logFile });
-  const url = `http://${HOST}:${httpPort}`;
+  const args = ['--config', join(ROOT, 'jaeger/config.yaml')];
+  const p = await launch('jaeger', bin, args, { env, logFile });
+  const healthUrl = `http://${HOST}:${healthPort}/status`;
   try {
-    await waitFor(`${url}/ready`, {
+    await waitFor(healthUrl, {
       child: p.child,
-      name: 'tempo',
+      name: 'jaeger',
       logFile,
-      timeoutMs: o.timeoutMs ?? 120_000,
+      timeoutMs: o.timeoutMs,
     });
   } catch (err) {
     await p.stop();
     throw err;
   }
   return {
-    name: 'tempo',
+    name: 'jaeger',
     pid: p.child.pid,
     child: p.child,
-    url,
+    url: `http://${HOST}:${queryHttpPort}`,
     otlpGrpcEndpoint: `${HOST}:${otlpGrpcPort}`,
-    dataDir,
+    healthUrl,
     logFile,
-    stop: stopAndClean(p.stop, dataDir, !o.dataDir),
+    stop: p.stop,
   };
 }
 
 /**
- * Tempo, then the collector exporting to it, then Prometheus scraping the collector.
+ * Jaeger (the trace store), then the collector exporting to it, then Prometheus scraping the
+ * collector.
  * `ports: 'free'` picks free ports for everything (tests); otherwise env/defaults apply.
  */
 export async function startPipeline(o = {}) {
@@ -334,22 +345,23 @@ export async function startPipeline(o = {}) {
     for (const s of started.reverse()) await s.stop().catch(() => {});
   };
   try {
-    const tempo =
-      o.tempo === false
+    const jaeger =
+      o.jaeger === false
         ? undefined
-        : await startTempo({
-            httpPort: free,
+        : await startJaeger({
             otlpGrpcPort: free,
-            grpcPort: free,
-            ...o.tempoOptions,
+            queryHttpPort: free,
+            queryGrpcPort: free,
+            healthPort: free,
+            ...o.jaegerOptions,
           });
-    if (tempo) started.push(tempo);
+    if (jaeger) started.push(jaeger);
     const collector = await startCollector({
       otlpPort: free,
       prometheusPort: free,
       healthPort: free,
       telemetryPort: free,
-      tempoOtlpEndpoint: tempo?.otlpGrpcEndpoint,
+      tracesOtlpEndpoint: jaeger?.otlpGrpcEndpoint,
       ...o.collectorOptions,
     });
     started.push(collector);
@@ -360,7 +372,7 @@ export async function startPipeline(o = {}) {
       ...o.prometheusOptions,
     });
     started.push(prometheus);
-    return { tempo, collector, prometheus, dir: await stackDir(), stop };
+    return { jaeger, collector, prometheus, dir: await stackDir(), stop };
   } catch (err) {
     await stop();
     throw err;

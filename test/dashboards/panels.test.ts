@@ -1,20 +1,30 @@
-// Every panel of every generated dashboard returns data from the real pipeline: real Chromium
-// runs the real SDK on the e2e pages served by the demo server, the real collector (our config)
-// feeds Tempo and Prometheus, and each panel target runs against their HTTP APIs the way
-// Grafana would run it. Also: the committed JSON is what the generator makes, the alert rules
-// pass `promtool test rules` and load in the running Prometheus.
+// Every Prometheus panel of every generated dashboard returns data from the real pipeline: real
+// Chromium runs the real SDK on the e2e pages served by the demo server, the real collector (our
+// config) feeds Jaeger and Prometheus, and each Prometheus target runs against its HTTP API the
+// way Grafana would run it. TraceQL panels need Tempo, which only compose runs: the test lists
+// them (an explicit list, so a new one cannot slip in unseen) and checks that the Jaeger search
+// equivalent to each TraceQL *search* panel finds the spans that panel lists. Also: the committed
+// JSON is what the generator makes, the alert rules pass `promtool test rules` and load in the
+// running Prometheus.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ES module without types
-import { freePort, startPipeline, ROOT } from '../../scripts/lib/services.mjs';
+import { freePort, goProgramBinary, startPipeline, ROOT } from '../../scripts/lib/services.mjs';
 import { DASHBOARD_DIR, renderDashboards } from '../../scripts/grafana/dashboards';
 import { launchChromium } from '../e2e/harness/browser';
 import { startDemo, type DemoServer } from '../e2e/harness/demo';
 import { eventually, promQuery } from '../pipeline/query';
-import { checkDashboard, panelsOf, type Dashboard, type TargetResult } from './panels';
+import {
+  checkDashboard,
+  checkTraceSearch,
+  panelsOf,
+  type Dashboard,
+  type TargetResult,
+  type TraceSearchEquivalent,
+} from './panels';
 import { driveTraffic } from './traffic';
 
 let stack: any;
@@ -63,6 +73,50 @@ const dashboards = (): [string, Dashboard][] =>
     JSON.parse(readFileSync(join(DASHBOARD_DIR, f), 'utf8')),
   ]);
 
+const apis = () => ({
+  prometheus: stack.prometheus.url,
+  jaeger: stack.jaeger.url,
+  rangeSeconds: Math.ceil((Date.now() - trafficStart) / 1000) + 60,
+});
+
+/**
+ * The TraceQL panels: Grafana runs them on Tempo (compose); Jaeger, the tests' trace store, has no
+ * TraceQL, so they are not exercised here. A new TraceQL panel must be added to this list.
+ */
+const TEMPO_ONLY = [
+  'api-calls.json / Latency by URL: p50 / p95 (TraceQL metrics) [tempo metrics]',
+  'api-calls.json / Failed calls by URL and status (TraceQL metrics) [tempo metrics]',
+  'api-calls.json / Slowest calls (example traces) [tempo search]',
+  'errors.json / Top error messages (TraceQL metrics) [tempo metrics]',
+  'errors.json / Top error types by route (TraceQL metrics) [tempo metrics]',
+  'errors.json / Example error traces [tempo search]',
+  'sessions-business.json / Journey steps (useJourneyStep, TraceQL metrics) [tempo metrics]',
+];
+
+/** The Jaeger search equivalent to each TraceQL search panel (scripts/grafana/boards/). */
+const JAEGER_EQUIVALENTS: Record<string, TraceSearchEquivalent> = {
+  // { kind = client && span.http.request.method != nil && TRACE_FILTER } && { duration > 10ms }
+  //   | select(span.url.full, span.http.response.status_code, span.rum.page.route)
+  'api-calls.json / Slowest calls (example traces)': {
+    spanKind: 'client',
+    minDuration: '10ms',
+    required: ['http.request.method'],
+    columns: ['url.full', 'http.response.status_code', 'rum.page.route'],
+  },
+  // { name = "error" && TRACE_FILTER } | select(span.exception.type, span.exception.message,
+  //   span.rum.page.route, span.rum.browser.family, span.rum.page.url)
+  'errors.json / Example error traces': {
+    operation: 'error',
+    columns: [
+      'exception.type',
+      'exception.message',
+      'rum.page.route',
+      'rum.browser.family',
+      'rum.page.url',
+    ],
+  },
+};
+
 describe('dashboards', () => {
   it('the committed JSON is what scripts/grafana/dashboards.ts generates', () => {
     for (const [file, text] of Object.entries(renderDashboards())) {
@@ -70,25 +124,25 @@ describe('dashboards', () => {
     }
   });
 
-  it('every panel returns data from the live Prometheus and Tempo', async () => {
-    const apis = {
-      prometheus: stack.prometheus.url,
-      tempo: stack.tempo.url,
-      rangeSeconds: Math.ceil((Date.now() - trafficStart) / 1000) + 60,
-    };
+  it('every Prometheus panel returns data from the live Prometheus; TraceQL panels are listed', async () => {
     const results: TargetResult[] = [];
     let panels = 0;
     let withData = 0;
     const empty: string[] = [];
+    const tempoOnly: string[] = [];
     for (const [file, d] of dashboards()) {
-      const r = await checkDashboard(d, apis);
+      const r = await checkDashboard(d, apis());
       results.push(...r);
       for (const p of panelsOf(d)) {
         const mine = r.filter((t) => t.panel === p.title);
+        for (const t of mine.filter((x) => x.tempoOnly))
+          tempoOnly.push(`${file} / ${p.title} [${t.api}]`);
+        const prom = mine.filter((t) => !t.tempoOnly);
+        if (!prom.length) continue;
         panels++;
         // a panel has data when every target does, except week-over-week ones (no week of history)
-        const missing = mine.filter((t) => t.error || (t.series === 0 && !t.historical));
-        if (mine.length && !missing.length && mine.some((t) => t.series > 0)) withData++;
+        const missing = prom.filter((t) => t.error || (t.series === 0 && !t.historical));
+        if (!missing.length && prom.some((t) => t.series > 0)) withData++;
         else
           empty.push(
             `${file} / ${p.title}: ${missing.map((t) => `[${t.refId}] ${t.error ?? 'no data'}: ${t.query}`).join('; ')}`,
@@ -97,19 +151,46 @@ describe('dashboards', () => {
     }
     const historical = results.filter((t) => t.historical);
     console.log(
-      `[dashboards] panels checked ${panels} / returning data ${withData}; targets ${results.length}, ` +
-        `with data ${results.filter((t) => t.series > 0).length}; ` +
+      `[dashboards] Prometheus panels checked ${panels} / returning data ${withData}; targets ` +
+        `${results.filter((t) => !t.tempoOnly).length}, with data ${results.filter((t) => t.series > 0).length}; ` +
         `${historical.length} week-over-week targets ran without error, empty: they need a week of history`,
+    );
+    console.log(
+      `[dashboards] Tempo-only, not exercised in CI (${tempoOnly.length} TraceQL panels):\n  ${tempoOnly.join('\n  ')}`,
     );
     if (empty.length) console.log(`[dashboards] empty panels:\n  ${empty.join('\n  ')}`);
     expect(historical.every((t) => !t.error)).toBe(true);
     expect(empty).toEqual([]);
+    expect([...tempoOnly].sort()).toEqual([...TEMPO_ONLY].sort());
+  });
+
+  it('the Jaeger search equivalent to each TraceQL search panel finds the spans it lists', async () => {
+    const searchPanels = TEMPO_ONLY.filter((p) => p.endsWith('[tempo search]')).map((p) =>
+      p.replace(/ \[tempo search\]$/, ''),
+    );
+    expect(Object.keys(JAEGER_EQUIVALENTS).sort()).toEqual(searchPanels.sort());
+    const boards = Object.fromEntries(dashboards());
+    for (const [panel, eq] of Object.entries(JAEGER_EQUIVALENTS)) {
+      const board = boards[panel.split(' / ')[0]!]!;
+      const r = await checkTraceSearch(board, eq, apis());
+      const example = r.spans[0];
+      console.log(
+        `[dashboards] ${panel}: ${r.spans.length} spans in ${r.searches} Jaeger searches` +
+          (example
+            ? `, e.g. ${example.resource['service.name']}:${example.name} ${Math.round(example.durationMs)} ms ` +
+              JSON.stringify(Object.fromEntries(eq.columns.map((c) => [c, example.attributes[c]])))
+            : ''),
+      );
+      expect(r.errors, panel).toEqual([]);
+      expect(r.spans.length, panel).toBeGreaterThan(0);
+    }
   });
 });
 
 describe('alert rules', () => {
   it('pass promtool test rules (a firing and a not-firing case per alert)', async () => {
-    const { stdout } = await promisify(execFile)('promtool', [
+    // the promtool of our Prometheus build (scripts/collector/build-go-program.sh prometheus)
+    const { stdout } = await promisify(execFile)(await goProgramBinary('promtool'), [
       'test',
       'rules',
       join(ROOT, 'prometheus/rules/tests/rum-alerts.test.yml'),

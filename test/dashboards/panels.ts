@@ -1,7 +1,10 @@
-// Runs every target of every generated dashboard against the live Prometheus / Tempo HTTP APIs,
+// Runs every Prometheus target of every generated dashboard against the live Prometheus HTTP API,
 // the way Grafana would: template variables resolved from label values that exist (All = every
 // existing value, escaped as Grafana's Prometheus datasource does), Grafana's interval macros
-// replaced, instant or range as the target says, TraceQL search or TraceQL metrics for Tempo.
+// replaced, instant or range as the target says. TraceQL targets need Tempo, which compose runs
+// but the tests do not (their trace store is Jaeger v2): they are listed as Tempo-only, and a
+// TraceQL search panel can be checked through its Jaeger equivalent (checkTraceSearch).
+import { jaegerSearch, type FoundSpan } from '../pipeline/query';
 
 export interface Target {
   refId?: string;
@@ -47,11 +50,14 @@ export interface TargetResult {
   error?: string;
   /** Needs history the test cannot have (`offset 1w`): may be empty, must still run. */
   historical: boolean;
+  /** A TraceQL target: Grafana runs it on Tempo (compose); not run here. */
+  tempoOnly: boolean;
 }
 
 export interface Apis {
   prometheus: string;
-  tempo: string;
+  /** Jaeger's query HTTP API (the tests' trace store) */
+  jaeger: string;
   /** Seconds of data to look at: `$__range`. */
   rangeSeconds: number;
 }
@@ -114,22 +120,10 @@ async function runProm(t: Target, q: string, apis: Apis): Promise<number> {
   return result.filter((r) => hasFinite(r.value ? [r.value] : r.values)).length;
 }
 
-async function runTempo(t: Target, q: string, apis: Apis): Promise<number> {
-  const end = Math.floor(Date.now() / 1000);
-  const start = end - apis.rangeSeconds;
-  const qs = `q=${encodeURIComponent(q)}&start=${start}&end=${end}`;
-  if (t.metricsQueryType) {
-    const path = t.metricsQueryType === 'instant' ? 'query' : 'query_range';
-    const json = await getJson(`${apis.tempo}/api/metrics/${path}?${qs}&step=60s`);
-    return (json.series ?? []).length;
-  }
-  const json = await getJson(
-    `${apis.tempo}/api/search?${qs}&limit=${t.limit ?? 20}&spss=${t.spss ?? 3}`,
-  );
-  return (json.traces ?? []).length;
-}
-
-/** Runs one dashboard's targets; Grafana's macros replaced with the test's window. */
+/**
+ * Runs one dashboard's Prometheus targets; Grafana's macros replaced with the test's window.
+ * TraceQL targets are returned unrun, `tempoOnly`, with their variables resolved.
+ */
 export async function checkDashboard(d: Dashboard, apis: Apis): Promise<TargetResult[]> {
   const { values } = await resolveVariables(d, apis);
   const macros: Record<string, string> = {
@@ -146,25 +140,111 @@ export async function checkDashboard(d: Dashboard, apis: Apis): Promise<TargetRe
         raw.replace(/\$(__\w+)/g, (m, n: string) => macros[n] ?? m),
         values,
       );
+      const tempoOnly = type === 'tempo';
       const r: TargetResult = {
         dashboard: d.title,
         panel: p.title,
         refId: t.refId ?? 'A',
-        api:
-          type === 'tempo' ? (t.metricsQueryType ? 'tempo metrics' : 'tempo search') : 'prometheus',
+        api: tempoOnly ? (t.metricsQueryType ? 'tempo metrics' : 'tempo search') : 'prometheus',
         query,
         series: 0,
         historical: /offset 1w/.test(raw),
+        tempoOnly,
       };
       try {
         if (/\$\w/.test(query)) throw new Error('unresolved variable');
-        r.series =
-          type === 'tempo' ? await runTempo(t, query, apis) : await runProm(t, query, apis);
+        if (!tempoOnly) r.series = await runProm(t, query, apis);
       } catch (err) {
         r.error = (err as Error).message;
       }
       out.push(r);
     }
   }
+  return out;
+}
+
+/**
+ * The Jaeger search equivalent to a TraceQL search panel: the spans the panel lists, found by
+ * service, span name or kind, minimum duration and the dashboards' tag filters.
+ */
+export interface TraceSearchEquivalent {
+  /** TraceQL `name = "..."`: Jaeger's operation */
+  operation?: string;
+  /** TraceQL `kind = client`: every operation Jaeger lists for that span kind */
+  spanKind?: 'client' | 'server' | 'internal';
+  /** TraceQL `duration > 10ms`: Jaeger's minDuration */
+  minDuration?: string;
+  /** attributes the TraceQL requires (`!= nil`): on every span listed */
+  required?: string[];
+  /** attributes the panel shows (`select(...)`): on at least one span listed */
+  columns: string[];
+}
+
+export interface TraceSearchResult {
+  searches: number;
+  /** spans matching every condition, found by the tag-filtered searches */
+  spans: FoundSpan[];
+  /** problems: traces Jaeger returned without a matching span, missing columns */
+  errors: string[];
+}
+
+const ms = (d: string) => Number(/^(\d+)ms$/.exec(d)?.[1] ?? NaN);
+
+/**
+ * Runs `eq` on Jaeger once per service x device class x country that the dashboard's variables
+ * offer (TRACE_FILTER's `$service`, `span.rum.device.class`, `resource.geo.country.iso_code`, as
+ * Jaeger tags), in the test's window. Every trace Jaeger returns must hold a span that meets all
+ * the conditions; those spans are what the panel would list.
+ */
+export async function checkTraceSearch(
+  d: Dashboard,
+  eq: TraceSearchEquivalent,
+  apis: Apis,
+): Promise<TraceSearchResult> {
+  const { options } = await resolveVariables(d, apis);
+  const endMs = Date.now();
+  const startMs = endMs - apis.rangeSeconds * 1000;
+  const out: TraceSearchResult = { searches: 0, spans: [], errors: [] };
+  for (const service of options.service ?? []) {
+    let operations = eq.operation ? [eq.operation] : [];
+    if (eq.spanKind) {
+      const qs = new URLSearchParams({ service, span_kind: eq.spanKind });
+      const json = await getJson(`${apis.jaeger}/api/v3/operations?${qs}`);
+      operations = (json.operations ?? []).map((o: { name: string }) => o.name);
+    }
+    for (const operation of operations)
+      for (const device of options.device ?? [])
+        for (const country of options.country ?? []) {
+          const tags = { 'rum.device.class': device, 'geo.country.iso_code': country };
+          const found = await jaegerSearch(apis.jaeger, {
+            service,
+            operation,
+            tags,
+            minDuration: eq.minDuration,
+            startMs,
+            endMs,
+          });
+          out.searches++;
+          const meets = (s: FoundSpan) =>
+            s.name === operation &&
+            s.resource['service.name'] === service &&
+            (!eq.spanKind || s.kind === eq.spanKind) &&
+            (!eq.minDuration || s.durationMs >= ms(eq.minDuration)) &&
+            s.attributes['rum.device.class'] === device &&
+            s.resource['geo.country.iso_code'] === country &&
+            (eq.required ?? []).every((a) => s.attributes[a] !== undefined);
+          for (const id of new Set(found.map((s) => s.traceId))) {
+            const mine = found.filter((s) => s.traceId === id && meets(s));
+            if (!mine.length)
+              out.errors.push(
+                `${service}/${operation} ${JSON.stringify(tags)}: trace ${id} has no such span`,
+              );
+            out.spans.push(...mine);
+          }
+        }
+  }
+  for (const c of eq.columns)
+    if (out.spans.length && !out.spans.some((s) => s.attributes[c] !== undefined))
+      out.errors.push(`no span found carries ${c}`);
   return out;
 }

@@ -233,21 +233,24 @@ async function portIsFree(port: number): Promise<boolean> {
 }
 
 describe('npm run stack', () => {
-  // The collector and Tempo are built from Go modules on first use (minutes), then cached.
+  // The collector, Prometheus and Jaeger are built from Go modules on first use (minutes), then
+  // cached; each script prints the binary (build.sh) or its directory (build-go-program.sh).
   const binaries: Record<string, string> = {};
   beforeAll(async () => {
-    for (const [name, script] of [
-      ['OTELCOL_RUM_BIN', 'build.sh'],
-      ['TEMPO_BIN', 'build-tempo.sh'],
+    for (const [name, script, args, file] of [
+      ['OTELCOL_RUM_BIN', 'build.sh', [], ''],
+      ['PROMETHEUS_BIN', 'build-go-program.sh', ['prometheus'], 'prometheus'],
+      ['JAEGER_BIN', 'build-go-program.sh', ['jaeger'], 'jaeger'],
     ] as const) {
-      const { stdout } = await run(join(root, 'scripts', 'collector', script), [], {
+      const { stdout } = await run(join(root, 'scripts', 'collector', script), args, {
         maxBuffer: 64 << 20,
       });
-      binaries[name] = stdout.trim().split('\n').pop()!;
+      const out = stdout.trim().split('\n').pop()!;
+      binaries[name] = file ? join(out, file) : out;
     }
-  }, 1_200_000);
+  }, 1_800_000);
 
-  it('starts the collector, Prometheus, Tempo and the shop, and stops cleanly on SIGINT', async () => {
+  it('starts the collector, Prometheus, Jaeger and the shop, and stops cleanly on SIGINT', async () => {
     const env: Record<string, string> = { ...(process.env as Record<string, string>) };
     // every port free, so the test runs beside anything else on this machine
     for (const name of [
@@ -258,9 +261,10 @@ describe('npm run stack', () => {
       'RUM_HEALTH_PORT',
       'RUM_COLLECTOR_TELEMETRY_PORT',
       'PROMETHEUS_PORT',
-      'TEMPO_HTTP_PORT',
-      'TEMPO_OTLP_GRPC_PORT',
-      'TEMPO_GRPC_PORT',
+      'JAEGER_OTLP_GRPC_PORT',
+      'JAEGER_QUERY_HTTP_PORT',
+      'JAEGER_QUERY_GRPC_PORT',
+      'JAEGER_HEALTH_PORT',
     ])
       env[name] = '0';
     delete env.RUM_CORS_ALLOWED_ORIGINS;
@@ -288,12 +292,13 @@ describe('npm run stack', () => {
         out.match(new RegExp(`^\\s*${label}\\s+(http://\\S+)`, 'm'))![1];
       const shop = url('shop');
       const health = url('health');
-      const urls = [shop, url('api'), url('collector'), health, url('prometheus'), url('tempo')];
+      const urls = [shop, url('api'), url('collector'), health, url('prometheus'), url('jaeger')];
       const html = await (await fetch(shop)).text();
       expect(html).toContain('/otel-rum.iife.js');
       expect(html).not.toContain('__ENDPOINT__');
       expect((await fetch(health)).ok).toBe(true);
       expect((await fetch(`${url('prometheus')}/-/ready`)).ok).toBe(true);
+      expect((await fetch(`${url('jaeger')}/api/v3/services`)).ok).toBe(true);
 
       const stopAt = Date.now();
       child.kill('SIGINT');
