@@ -28,7 +28,8 @@ export function bucketBounds(config = readConfig()) {
   const out = {};
   for (const m of config.connectors.signal_to_metrics.spans) {
     if (!m.histogram) continue;
-    const vital = /rum\.vital\.(\w+)/.exec(m.conditions[0])?.[1];
+    // the vital a definition counts is named by the marker attribute it requires (rum.m.<vital>)
+    const vital = m.attributes.map((a) => /^rum\.m\.(\w+)$/.exec(a.key)?.[1]).find(Boolean);
     (out[m.name] ??= {})[vital] = m.histogram.buckets.length;
   }
   out['rum.span'] = { all: config.connectors.span_metrics.histogram.explicit.buckets.length };

@@ -5,7 +5,7 @@
 //   overload: a deliberately small memory_limiter; shows refusal (503/429 + Retry-After), no
 //             crash, and that every accepted span is counted (no silent loss).
 // Every accepted batch holds page_load spans, so "accepted" can be checked against the
-// collector's own rum_page_views_total and otelcol_receiver_accepted_spans.
+// collector's own rum_page_views_by_route_total and otelcol_receiver_accepted_spans.
 //
 //   node scripts/collector/load.mjs [--browsers 64] [--seconds 10] [--batch 50] [--no-jaeger]
 // or: import { runLoad } from './scripts/collector/load.mjs'
@@ -168,7 +168,7 @@ async function reconcile(collector, expectedPageLoads, expectedSpans) {
   let exporterFailed = 0;
   for (let i = 0; i < 60; i++) {
     const m = await scrape(collector.metricsUrl);
-    counted = m.sum(/^rum_page_views_total\{.*service_name="loadtest"/);
+    counted = m.sum(/^rum_page_views_by_route_total\{.*service_name="loadtest"/);
     const t = await scrape(telemetry);
     receiverAccepted = t.sum(/^otelcol_receiver_accepted_spans(_total)?\{/);
     receiverRefused = t.sum(/^otelcol_receiver_refused_spans(_total)?\{/);
@@ -248,7 +248,7 @@ export async function runLoad(o = {}) {
             `peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
         );
         log(
-          `[load:${phase}] reconcile: page_load accepted ${r.acceptedPageLoads}, counted by rum_page_views_total ${rec.counted}; ` +
+          `[load:${phase}] reconcile: page_load accepted ${r.acceptedPageLoads}, counted by rum_page_views_by_route_total ${rec.counted}; ` +
             `otelcol_receiver_accepted_spans ${rec.receiverAccepted} (client saw ${r.acceptedSpans}), refused_spans ${rec.receiverRefused}; ` +
             `sent to the trace store ${rec.exporterSent}, failed ${rec.exporterFailed}; ` +
             `collector alive ${rec.alive}, healthy ${healthy}`,

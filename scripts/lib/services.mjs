@@ -152,6 +152,7 @@ export async function goProgramBinary(program) {
  * @param {string} [o.tracesOtlpEndpoint] host:port of the trace store's OTLP gRPC (env RUM_TRACES_OTLP_ENDPOINT)
  * @param {string[]} [o.corsOrigins] allowed browser origins (env RUM_CORS_ALLOWED_ORIGINS, a JSON list)
  * @param {Record<string,string>} [o.env] extra env (RUM_MEMORY_LIMIT_MIB, RUM_CLIENT_IP, ...)
+ * @param {string[]} [o.extraConfigs] configs merged over `config` (e.g. otel-collector/bench/profile.yaml)
  */
 export async function startCollector(o = {}) {
   const dir = await stackDir();
@@ -189,7 +190,8 @@ export async function startCollector(o = {}) {
     ...o.env,
   };
   const config = o.config ?? join(ROOT, 'otel-collector/config.yaml');
-  const p = await launch('collector', bin, ['--config', config], { env, logFile });
+  const configs = [config, ...(o.extraConfigs ?? [])].flatMap((c) => ['--config', c]);
+  const p = await launch('collector', bin, configs, { env, logFile });
   const healthUrl = `http://${HOST}:${healthPort}/health`;
   try {
     await waitFor(healthUrl, {
@@ -224,6 +226,8 @@ export async function startCollector(o = {}) {
  * @param {number} [o.port] env PROMETHEUS_PORT, default 9090
  * @param {string} [o.rumTarget] host:port of the collector's Prometheus exporter
  * @param {string} [o.otelcolTarget] host:port of the collector's self-metrics
+ * @param {string[]} [o.rumTargets] several collector replicas' exporters (in place of rumTarget)
+ * @param {string[]} [o.otelcolTargets] their self-metrics (in place of otelcolTarget)
  * @param {string} [o.scrapeInterval] e.g. "1s" in tests (default from the file, 15s)
  */
 export async function startPrometheus(o = {}) {
@@ -232,14 +236,17 @@ export async function startPrometheus(o = {}) {
   const p0 = await port(o.port, 'PROMETHEUS_PORT', 9090);
   const dataDir = o.dataDir ?? (await mkdtemp(join(dir, 'prometheus-data-')));
   const src = await readFile(join(ROOT, 'prometheus/prometheus.yml'), 'utf8');
+  // one collector, or several replicas (o.rumTargets / o.otelcolTargets): each is a target
+  const targets = (list, one, envName, fallback) =>
+    JSON.stringify(list ?? [one ?? process.env[envName] ?? fallback]).replaceAll(',', ', ');
   let cfg = src
     .replace(
-      '"127.0.0.1:9464"',
-      JSON.stringify(o.rumTarget ?? process.env.PROMETHEUS_RUM_TARGET ?? '127.0.0.1:9464'),
+      '["127.0.0.1:9464"]',
+      targets(o.rumTargets, o.rumTarget, 'PROMETHEUS_RUM_TARGET', '127.0.0.1:9464'),
     )
     .replace(
-      '"127.0.0.1:8888"',
-      JSON.stringify(o.otelcolTarget ?? process.env.PROMETHEUS_OTELCOL_TARGET ?? '127.0.0.1:8888'),
+      '["127.0.0.1:8888"]',
+      targets(o.otelcolTargets, o.otelcolTarget, 'PROMETHEUS_OTELCOL_TARGET', '127.0.0.1:8888'),
     )
     .replace('- rules/*.yml', `- ${join(ROOT, 'prometheus/rules')}/*.yml`);
   if (o.scrapeInterval)
@@ -328,6 +335,61 @@ export async function startJaeger(o = {}) {
     url: `http://${HOST}:${queryHttpPort}`,
     otlpGrpcEndpoint: `${HOST}:${otlpGrpcPort}`,
     healthUrl,
+    logFile,
+    stop: p.stop,
+  };
+}
+
+/**
+ * A round-robin HTTP load balancer (Debian's haproxy, or $HAPROXY_BIN) on 127.0.0.1 in front of
+ * collector replicas: each request goes to the next replica, as a Kubernetes Service or a cloud
+ * load balancer would spread browsers' exports.
+ * @param {object} o
+ * @param {string[]} o.targets host:port of each replica's OTLP/HTTP receiver
+ * @param {number} [o.port] listen port (env RUM_LB_PORT, default 0 = a free one)
+ */
+export async function startLoadBalancer(o) {
+  const dir = await stackDir();
+  const bin = o.bin ?? process.env.HAPROXY_BIN ?? '/usr/sbin/haproxy';
+  const p0 = await port(o.port, 'RUM_LB_PORT', 0);
+  const statsPort = await freePort();
+  const configFile = join(dir, `haproxy-${p0}.cfg`);
+  await writeFile(
+    configFile,
+    [
+      'global',
+      '  maxconn 4096',
+      'defaults',
+      '  mode http',
+      '  timeout connect 5s',
+      '  timeout client 30s',
+      '  timeout server 30s',
+      '  option http-server-close', // each request balanced on its own, even on a kept-alive connection
+      `frontend otlp`,
+      `  bind ${HOST}:${p0}`,
+      '  default_backend collectors',
+      `frontend health`,
+      `  bind ${HOST}:${statsPort}`,
+      '  http-request return status 200 content-type text/plain string ok',
+      'backend collectors',
+      '  balance roundrobin',
+      ...o.targets.map((t, i) => `  server replica${i} ${t}`),
+      '',
+    ].join('\n'),
+  );
+  const logFile = o.logFile ?? join(dir, `haproxy-${p0}.log`);
+  const p = await launch('haproxy', bin, ['-db', '-f', configFile], { logFile });
+  try {
+    await waitFor(`http://${HOST}:${statsPort}/`, { child: p.child, name: 'haproxy', logFile });
+  } catch (err) {
+    await p.stop();
+    throw err;
+  }
+  return {
+    name: 'haproxy',
+    pid: p.child.pid,
+    url: `http://${HOST}:${p0}`,
+    configFile,
     logFile,
     stop: p.stop,
   };

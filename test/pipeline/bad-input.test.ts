@@ -1,11 +1,11 @@
 // Hostile and broken input against the real collector on our config: each bad request gets its
-// status, and good traffic sent around it still arrives (counted in Prometheus, found in Tempo).
+// status, and good traffic sent around it still arrives (counted in Prometheus, found in Jaeger).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ES module without types
 import { startPipeline } from '../../scripts/lib/services.mjs';
 import { hexId, pageAttrs, postJson, postProtobuf, tracesPayload, webVital } from './otlp';
 import type { SpanSpec } from './otlp';
-import { eventually, promQuery, promValue, tempoTrace } from './query';
+import { eventually, promQuery, promValue, traceById } from './query';
 
 const ORIGIN = 'http://127.0.0.1:5173';
 const SERVICE = `pipeline-bad-${hexId(3)}`;
@@ -17,7 +17,7 @@ const SERIES_BOUND = 400;
 let stack: any;
 let otlp: string;
 let prom: string;
-let tempo: string;
+let jaeger: string;
 let canaries = 0;
 
 beforeAll(async () => {
@@ -28,7 +28,7 @@ beforeAll(async () => {
   });
   otlp = stack.collector.otlpUrl;
   prom = stack.prometheus.url;
-  tempo = stack.tempo.url;
+  jaeger = stack.jaeger.url;
   console.log(`[bad-input] logs in ${stack.dir}`);
 });
 
@@ -117,7 +117,7 @@ describe('refused requests', () => {
 });
 
 describe('accepted but cleaned', () => {
-  it('an attribute flood and very long values are cut down (checked in Tempo)', async () => {
+  it('an attribute flood and very long values are cut down (checked in Jaeger)', async () => {
     const flood: Record<string, string> = {};
     for (let i = 0; i < 500; i++) flood[`junk.${i}`] = `v${i}`;
     const [traceId] = await sendOk([
@@ -134,7 +134,7 @@ describe('accepted but cleaned', () => {
       },
     ]);
     await canary();
-    const [span] = await eventually(() => tempoTrace(tempo, traceId!), 60_000, 1000);
+    const [span] = await eventually(() => traceById(jaeger, traceId!), 60_000, 1000);
     const keys = Object.keys(span!.attributes);
     console.log(
       `[bad-input] 508 attributes sent -> ${keys.length} stored; 50000-char message -> ${String(span!.attributes['exception.message']).length}; 20000-char stack -> ${String(span!.attributes['exception.stacktrace']).length}`,
@@ -154,7 +154,7 @@ describe('accepted but cleaned', () => {
     expect(String(span!.attributes['exception.stacktrace']).length).toBe(8192);
   });
 
-  it('PII in attribute values is redacted in Tempo and absent from metric labels', async () => {
+  it('PII in attribute values is redacted in Jaeger and absent from metric labels', async () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
     const [traceId] = await sendOk([
       {
@@ -169,7 +169,7 @@ describe('accepted but cleaned', () => {
       },
     ]);
     await canary();
-    const [span] = await eventually(() => tempoTrace(tempo, traceId!), 60_000, 1000);
+    const [span] = await eventually(() => traceById(jaeger, traceId!), 60_000, 1000);
     const stored = JSON.stringify(span!.attributes);
     console.log(`[bad-input] stored after redaction: ${stored.slice(0, 400)}`);
     for (const secret of ['alice@example.com', jwt, '4111 1111 1111 1111', 'Bearer abc.def-ghi']) {
@@ -218,8 +218,8 @@ describe('accepted but cleaned', () => {
     }
     await canary();
     await eventually(async () => {
-      expect(await promValue(prom, `sum(rum_page_views_total{${sel}})`)).toBe(5_000);
-      expect(await promValue(prom, `sum(rum_web_vital_duration_milliseconds_count{${sel}})`)).toBe(
+      expect(await promValue(prom, `sum(rum_page_views_by_route_total{${sel}})`)).toBe(5_000);
+      expect(await promValue(prom, `sum(rum_web_vital_by_route_milliseconds_count{${sel}})`)).toBe(
         5_000,
       );
     }, 60_000);
@@ -230,11 +230,14 @@ describe('accepted but cleaned', () => {
     );
     expect(series).toBeLessThanOrEqual(SERIES_BOUND);
     const countriesSeen = (
-      await promQuery(prom, `count by (geo_country_iso_code) (rum_page_views_total{${sel}})`)
+      await promQuery(
+        prom,
+        `count by (geo_country_iso_code) (rum_page_views_by_country_total{${sel}})`,
+      )
     ).map((s) => s.metric.geo_country_iso_code);
     expect(countriesSeen.sort()).toEqual(['DE', 'FR', 'unknown']);
     const devices = (
-      await promQuery(prom, `count by (rum_device_class) (rum_page_views_total{${sel}})`)
+      await promQuery(prom, `count by (rum_device_class) (rum_page_views_by_device_total{${sel}})`)
     ).map((s) => s.metric.rum_device_class);
     expect(devices.sort()).toEqual(['desktop', 'unknown']);
   });

@@ -1,5 +1,5 @@
 // The whole path for real: the SDK in headless Chromium -> our collector build on our config ->
-// Prometheus (queried over its HTTP API) and Tempo, with the demo API traced by the Node SDK.
+// Prometheus (queried over its HTTP API) and Jaeger, with the demo API traced by the Node SDK.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ES module without types
@@ -8,7 +8,7 @@ import { launchChromium, type LaunchedBrowser } from '../e2e/harness/browser';
 import { startDemo, type DemoServer } from '../e2e/harness/demo';
 import { startPageServer, type PageServer } from '../e2e/harness/server';
 import { startCdn } from './cdn';
-import { eventually, promExemplars, promQuery, promValue, tempoTrace } from './query';
+import { eventually, promExemplars, promQuery, promValue, traceById } from './query';
 
 let stack: any;
 let demo: DemoServer;
@@ -50,7 +50,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe('browser -> collector -> Prometheus and Tempo', () => {
+describe('browser -> collector -> Prometheus and Jaeger', () => {
   it('turns a real page view into the metrics the dashboards query, with a way back to the trace', async () => {
     const context = await browser.browser.newContext();
     const page = await context.newPage();
@@ -70,10 +70,11 @@ describe('browser -> collector -> Prometheus and Tempo', () => {
     await context.close();
 
     const web = 'service_name="e2e-web"';
+    // LCP by route and device class (the "worst segments" pair), by country and by browser
     const lcp = await eventually(async () => {
       const r = await promQuery(
         prom,
-        `rum_web_vital_duration_milliseconds_count{${web},browser_web_vital_name="lcp"}`,
+        `rum_web_vital_by_route_device_milliseconds_count{${web},browser_web_vital_name="lcp"}`,
       );
       if (r.length !== 1) throw new Error(`lcp series: ${r.length}`);
       return r[0]!;
@@ -82,15 +83,23 @@ describe('browser -> collector -> Prometheus and Tempo', () => {
     expect(lcp.metric).toMatchObject({
       rum_page_route: '/pages/:page',
       rum_device_class: 'desktop',
-      geo_country_iso_code: 'DE',
       deployment_environment_name: 'test',
     });
-    expect(['chrome', 'chromium']).toContain(lcp.metric.rum_browser_family);
+    const only = (query: string) =>
+      eventually(async () => {
+        const r = await promQuery(prom, query);
+        if (r.length !== 1) throw new Error(`${query}: ${r.length} series`);
+        return r[0]!.metric;
+      });
+    const lcpBy = (family: string) =>
+      only(`rum_web_vital_by_${family}_milliseconds_count{${web},browser_web_vital_name="lcp"}`);
+    expect((await lcpBy('country')).geo_country_iso_code).toBe('DE');
+    expect(['chrome', 'chromium']).toContain((await lcpBy('browser')).rum_browser_family);
     // the LCP (~700 ms image) is under 2.5 s: in the "good" bucket
     expect(
       await promValue(
         prom,
-        `sum(rum_web_vital_duration_milliseconds_bucket{${web},browser_web_vital_name="lcp",le=~"2500(.0)?"})`,
+        `sum(rum_web_vital_by_route_milliseconds_bucket{${web},browser_web_vital_name="lcp",le=~"2500(.0)?"})`,
       ),
     ).toBe(1);
     for (const vital of ['inp', 'fcp', 'ttfb']) {
@@ -98,22 +107,22 @@ describe('browser -> collector -> Prometheus and Tempo', () => {
         expect(
           await promValue(
             prom,
-            `rum_web_vital_duration_milliseconds_count{${web},browser_web_vital_name="${vital}"}`,
+            `rum_web_vital_by_route_milliseconds_count{${web},browser_web_vital_name="${vital}"}`,
           ),
         ).toBe(1),
       );
     }
     await eventually(async () =>
-      expect(await promValue(prom, `rum_web_vital_cls_count{${web}}`)).toBe(1),
+      expect(await promValue(prom, `rum_web_vital_cls_by_route_count{${web}}`)).toBe(1),
     );
 
     const app = 'service_name="e2e-app"';
     await eventually(async () =>
-      expect(await promValue(prom, `sum(rum_page_views_total{${app}})`)).toBe(1),
+      expect(await promValue(prom, `sum(rum_page_views_by_route_total{${app}})`)).toBe(1),
     );
     // the thrown error and the page's 404 image
     await eventually(async () =>
-      expect(await promValue(prom, `sum(rum_errors_total{${app}})`)).toBe(2),
+      expect(await promValue(prom, `sum(rum_errors_by_route_total{${app}})`)).toBe(2),
     );
     const events = await eventually(async () => {
       const r = await promQuery(
@@ -124,25 +133,29 @@ describe('browser -> collector -> Prometheus and Tempo', () => {
       return r[0]!;
     });
     expect(Number(events.value[1])).toBe(1);
-    expect(events.metric.geo_country_iso_code).toBe('DE');
+    // custom events are counted by name and the page's LCP rating only
+    expect(['good', 'needs-improvement', 'poor', 'unknown']).toContain(
+      events.metric.rum_page_lcp_rating,
+    );
+    expect(events.metric.geo_country_iso_code).toBeUndefined();
     expect(
-      await promValue(prom, `sum(rum_sessions_total{service_name=~"e2e-web|e2e-app"})`),
+      await promValue(prom, `sum(rum_sessions_by_route_total{service_name=~"e2e-web|e2e-app"})`),
     ).toBeGreaterThanOrEqual(1);
 
     // API latency from span metrics, with exemplars; one of them leads to the whole trace in
-    // Tempo: click -> fetch -> the API's server span
+    // Jaeger: click -> fetch -> the API's server span
     const { traceId, names } = await eventually(async () => {
       const series = await promExemplars(prom, `rum_span_duration_milliseconds_bucket{${app}}`);
       const ids = [...new Set(series.flatMap((x) => x.exemplars.map((e) => e.labels.trace_id!)))];
       for (const id of ids) {
-        const spans = await tempoTrace(stack.tempo.url, id).catch(() => []);
+        const spans = await traceById(stack.jaeger.url, id).catch(() => []);
         const got = spans.map((x) => `${x.resource['service.name']}:${x.name}`);
         if (got.includes('e2e-app:GET') && got.some((n) => n.startsWith('shop-api:')))
           return { traceId: id, names: got };
       }
       const calls = await promQuery(prom, `rum_span_calls_total{${app}}`);
       throw new Error(
-        `no exemplar trace with the API call complete in Tempo yet (${ids.length} exemplar traces; ` +
+        `no exemplar trace with the API call complete in Jaeger yet (${ids.length} exemplar traces; ` +
           `series ${JSON.stringify(calls.map((c) => [c.metric.span_name, c.metric.span_kind, c.value[1]]))}; ` +
           `exemplar series ${JSON.stringify(series.map((x) => [x.seriesLabels.span_name, x.seriesLabels.le, x.exemplars.length]))})`,
       );

@@ -1,4 +1,4 @@
-// The real collector (our build, our config) -> real Tempo and real Prometheus, driven with
+// The real collector (our build, our config) -> real Jaeger and real Prometheus, driven with
 // OTLP/HTTP the test writes itself. Checks the metrics the dashboards are built on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ES module without types
@@ -13,7 +13,7 @@ import {
   hexId,
 } from './otlp';
 import type { SpanSpec } from './otlp';
-import { eventually, promExemplars, promQuery, promValue, tempoTrace } from './query';
+import { eventually, promExemplars, promQuery, promValue, traceById } from './query';
 
 const ORIGIN = 'http://127.0.0.1:5173';
 // Each run labels its data with its own service name, so a re-used Prometheus can't confuse it.
@@ -28,7 +28,7 @@ const sel = `service_name="${SERVICE}"`;
 let stack: any;
 let otlp: string;
 let prom: string;
-let tempo: string;
+let jaeger: string;
 
 beforeAll(async () => {
   stack = await startPipeline({
@@ -38,7 +38,7 @@ beforeAll(async () => {
   });
   otlp = stack.collector.otlpUrl;
   prom = stack.prometheus.url;
-  tempo = stack.tempo.url;
+  jaeger = stack.jaeger.url;
   console.log(`[pipeline] logs in ${stack.dir}`);
 });
 
@@ -78,59 +78,74 @@ describe('Web Vitals histograms', () => {
     const pbRes = await postProtobuf(otlp, toProtobuf(pb.body), { 'cf-ipcountry': 'FR' });
     expect(pbRes.status).toBe(200);
 
-    const lcp = `rum_web_vital_duration_milliseconds_bucket{${sel},browser_web_vital_name="lcp"`;
+    const lcp = `rum_web_vital_by_route_milliseconds_bucket{${sel},browser_web_vital_name="lcp"`;
     await eventually(async () => {
       expect(await promValue(prom, `sum(${lcp},le="+Inf"})`)).toBe(2);
     });
     expect(await promValue(prom, `sum(${lcp},le=~"2500(.0)?"})`)).toBe(1);
     expect(await promValue(prom, `sum(${lcp},le=~"4000(.0)?"})`)).toBe(1);
-    const inp = `rum_web_vital_duration_milliseconds_bucket{${sel},browser_web_vital_name="inp"`;
+    const inp = `rum_web_vital_by_route_milliseconds_bucket{${sel},browser_web_vital_name="inp"`;
     expect(await promValue(prom, `sum(${inp},le=~"200(.0)?"})`)).toBe(1);
     expect(await promValue(prom, `sum(${inp},le=~"500(.0)?"})`)).toBe(2);
-    const cls = `rum_web_vital_cls_bucket{${sel}`;
+    const cls = `rum_web_vital_cls_by_route_bucket{${sel}`;
     await eventually(async () => expect(await promValue(prom, `sum(${cls},le="+Inf"})`)).toBe(2));
     expect(await promValue(prom, `sum(${cls},le=~"0.1(.0)?"})`)).toBe(1);
     expect(await promValue(prom, `sum(${cls},le=~"0.25(.0)?"})`)).toBe(1);
-    expect(await promValue(prom, `sum(rum_web_vital_cls_sum{${sel}})`)).toBeCloseTo(0.35, 6);
+    expect(await promValue(prom, `sum(rum_web_vital_cls_by_route_sum{${sel}})`)).toBeCloseTo(
+      0.35,
+      6,
+    );
     await eventually(async () =>
       expect(
         await promValue(
           prom,
-          `sum(rum_web_vital_duration_milliseconds_count{${sel},browser_web_vital_name="fcp",rum_browser_family="firefox"})`,
+          `sum(rum_web_vital_by_browser_milliseconds_count{${sel},browser_web_vital_name="fcp",rum_browser_family="firefox"})`,
         ),
       ).toBe(1),
     );
 
-    const [ttfb] = await promQuery(
-      prom,
-      `rum_web_vital_duration_milliseconds_count{${sel},browser_web_vital_name="ttfb"}`,
-    );
-    expect(ttfb!.metric).toMatchObject({
-      service_name: SERVICE,
-      deployment_environment_name: 'test',
-      rum_page_route: '/products/:id',
-      rum_device_class: 'mobile',
-      rum_network_effective_type: '3g',
-      rum_browser_family: 'chrome',
-      geo_country_iso_code: 'FR',
-    });
-    // nothing unbounded (session, page URL, view id, user) ever becomes a label
-    const labels = Object.keys(ttfb!.metric).sort();
-    expect(labels).toEqual(
-      [
-        '__name__',
-        'browser_web_vital_name',
-        'deployment_environment_name',
-        'geo_country_iso_code',
-        'instance',
-        'job',
-        'rum_browser_family',
-        'rum_device_class',
-        'rum_network_effective_type',
-        'rum_page_route',
-        'service_name',
-      ].sort(),
-    );
+    // TTFB of a mobile 3G Chrome view in France on /products/:id: one observation in each
+    // family, which carries its own page label and nothing else
+    const families = {
+      route: ['rum_page_route', '/products/:id'],
+      device: ['rum_device_class', 'mobile'],
+      connection: ['rum_network_effective_type', '3g'],
+      browser: ['rum_browser_family', 'chrome'],
+      country: ['geo_country_iso_code', 'FR'],
+    } as const;
+    for (const [family, [label, value]] of Object.entries(families)) {
+      const [ttfb] = await promQuery(
+        prom,
+        `rum_web_vital_by_${family}_milliseconds_count{${sel},browser_web_vital_name="ttfb"}`,
+      );
+      expect(ttfb!.metric).toMatchObject({
+        service_name: SERVICE,
+        deployment_environment_name: 'test',
+        collector_instance_id: 'default',
+        [label]: value,
+      });
+      expect(Number(ttfb!.value[1])).toBe(1);
+      // nothing unbounded (session, page URL, view id, user), and no other dimension, is a label
+      expect(Object.keys(ttfb!.metric).sort()).toEqual(
+        [
+          '__name__',
+          'browser_web_vital_name',
+          'collector_instance_id',
+          'deployment_environment_name',
+          'instance',
+          'job',
+          label,
+          'service_name',
+        ].sort(),
+      );
+    }
+    // the "worst segments" pair: LCP by route and device class together, nothing else
+    expect(
+      await promValue(
+        prom,
+        `sum(rum_web_vital_by_route_device_milliseconds_count{${sel},rum_page_route="/products/:id",rum_device_class="desktop"})`,
+      ),
+    ).toBe(2);
   });
 });
 
@@ -164,14 +179,14 @@ describe('counters', () => {
     await send(spans.slice(7)); // a second batch: cumulative across requests
 
     await eventually(async () => {
-      expect(await promValue(prom, `sum(rum_page_views_total{${sel}})`)).toBe(5);
-      expect(await promValue(prom, `sum(rum_errors_total{${sel}})`)).toBe(4);
-      expect(await promValue(prom, `sum(rum_sessions_total{${sel}})`)).toBe(2);
+      expect(await promValue(prom, `sum(rum_page_views_by_route_total{${sel}})`)).toBe(5);
+      expect(await promValue(prom, `sum(rum_errors_by_route_total{${sel}})`)).toBe(4);
+      expect(await promValue(prom, `sum(rum_sessions_by_route_total{${sel}})`)).toBe(2);
       expect(await promValue(prom, `sum(rum_custom_events_total{${sel}})`)).toBe(4);
     });
-    expect(await promValue(prom, `sum(rum_page_views_total{${sel},rum_page_route="/cart"})`)).toBe(
-      2,
-    );
+    expect(
+      await promValue(prom, `sum(rum_page_views_by_route_total{${sel},rum_page_route="/cart"})`),
+    ).toBe(2);
     // both scrape jobs of prometheus/prometheus.yml are up (RUM metrics and collector self-metrics)
     expect(await promValue(prom, 'up{job="otel-rum"}')).toBe(1);
     expect(await promValue(prom, 'up{job="otelcol"}')).toBe(1);
@@ -191,7 +206,7 @@ describe('counters', () => {
 });
 
 describe('span metrics and exemplars', () => {
-  it('HTTP and interaction latency have trace-id exemplars that Tempo returns', async () => {
+  it('HTTP and interaction latency have trace-id exemplars that Jaeger returns', async () => {
     const http: SpanSpec = {
       name: 'HTTP GET',
       kind: 3,
@@ -243,7 +258,7 @@ describe('span metrics and exemplars', () => {
     console.log(`[pipeline] exemplar trace ids: ${exemplarIds.join(', ')}`);
     expect(traceIds.slice(0, 2)).toEqual(expect.arrayContaining([exemplarIds[0]]));
 
-    const spans = await eventually(() => tempoTrace(tempo, exemplarIds[0]!), 60_000, 1000);
+    const spans = await eventually(() => traceById(jaeger, exemplarIds[0]!), 60_000, 1000);
     expect(spans[0]!.traceId).toBe(exemplarIds[0]);
     expect(['HTTP GET', 'click']).toContain(spans[0]!.name);
     // enrichment landed on the trace: country from the CDN header, client IP only as a hash
