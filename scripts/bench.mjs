@@ -129,5 +129,9 @@ if (process.env.BENCH_SKIP_COLLECTOR !== '1') {
   await (
     await import('./collector/load.mjs')
   ).runLoad({ seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 10) });
+  // the shipped config against a receive-only floor, on realistic traffic (npm run bench:collector)
+  await (
+    await import('./collector/bench.mjs')
+  ).benchCollector({ spans: Number(process.env.BENCH_COLLECTOR_SPANS ?? 1_000_000) });
 }
 writeFileSync(join(out, 'done'), '');

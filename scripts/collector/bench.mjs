@@ -5,7 +5,7 @@
 // of rum_* series the Prometheus exporter holds after all the spans. Figures are printed, not
 // asserted; the series ceiling is asserted by the pipeline test (test/pipeline/scale.test.ts).
 //
-//   node scripts/collector/bench.mjs [--spans 1000000] [--concurrency 8] [--pprof FILE]
+//   node scripts/collector/bench.mjs [--spans 1000000] [--rounds 5] [--concurrency 8] [--pprof FILE]
 //     [--config FILE]   (another config in place of otel-collector/config.yaml)
 // or: import { benchCollector } from './scripts/collector/bench.mjs'
 import { readFile, writeFile } from 'node:fs/promises';
@@ -29,9 +29,8 @@ async function peakRssMiB(pid) {
   return Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0) / 1024;
 }
 
-/** Posts `spans` spans of seeded traffic with `concurrency` requests in flight. */
-async function drive(otlpUrl, { spans, concurrency, seed }) {
-  const source = traffic({ seed });
+/** Posts `spans` spans from `source` with `concurrency` requests in flight. */
+async function drive(otlpUrl, source, { spans, concurrency }) {
   let sent = 0;
   let refused = 0;
   const t0 = performance.now();
@@ -50,7 +49,7 @@ async function drive(otlpUrl, { spans, concurrency, seed }) {
       }
     }),
   );
-  return { sent, refused, seconds: (performance.now() - t0) / 1000, ledger: source.ledger };
+  return { sent, refused, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** rum_* series (sample lines) on the exporter's /metrics, and how many label sets (streams). */
@@ -73,132 +72,164 @@ export async function countSeries(metricsUrl) {
   return { series: lines.length, streams: streams.size, families };
 }
 
-async function waitForSpans(telemetryTarget, expected, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  let seen = 0;
-  while (Date.now() < deadline) {
-    const text = await (await fetch(`http://${telemetryTarget}/metrics`)).text();
-    seen = text
-      .split('\n')
-      .filter((l) => /^otelcol_receiver_accepted_spans(_total)?\{/.test(l))
-      .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
-    if (seen >= expected) return seen;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return seen;
-}
-
-async function phase(name, collector, o) {
-  const cpu0 = await cpuSeconds(collector.pid);
-  const run = await drive(collector.otlpUrl, o);
-  // the last requests are answered before the pipeline is done with them
-  await waitForSpans(collector.telemetryTarget, run.sent - run.refused);
-  const cpu = (await cpuSeconds(collector.pid)) - cpu0;
-  return {
-    name,
-    spans: run.sent,
-    refused: run.refused,
-    spansPerSecond: run.sent / run.seconds,
-    cpuPer100k: (cpu / run.sent) * 100_000,
-    peakRssMiB: await peakRssMiB(collector.pid),
-    ledger: run.ledger,
-  };
+/** Sum of a counter family's samples on a collector's own telemetry endpoint. */
+async function telemetrySum(target, re) {
+  const text = await (await fetch(`http://${target}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => re.test(l))
+    .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
 }
 
 /**
- * @param {{ spans?: number, concurrency?: number, seed?: number, pprof?: string, config?: string,
- *   log?: (s: string) => void }} o
+ * Waits until the collector is done with every span it accepted: received, and (for a config
+ * that exports traces) sent on by its trace exporter, which comes after the batch processor and
+ * the metrics branch. Only then is its CPU time read.
+ */
+async function drained(collector, expected, exports, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  const accepted = /^otelcol_receiver_accepted_spans(_total)?\{/;
+  const sent = /^otelcol_exporter_(sent|send_failed)_spans(_total)?\{.*otlp_grpc\/traces/;
+  while (Date.now() < deadline) {
+    const a = await telemetrySum(collector.telemetryTarget, accepted);
+    const s = exports ? await telemetrySum(collector.telemetryTarget, sent) : a;
+    if (a >= expected && s >= expected) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`collector did not finish ${expected} spans in ${timeoutMs} ms`);
+}
+
+/** Drives one chunk into a collector and reads the CPU seconds it took to handle it. */
+async function chunk(c, o) {
+  const cpu0 = await cpuSeconds(c.collector.pid);
+  const run = await drive(c.collector.otlpUrl, c.source, o);
+  c.total += run.sent - run.refused;
+  await drained(c.collector, c.total, c.exports);
+  c.cpu += (await cpuSeconds(c.collector.pid)) - cpu0;
+  c.spans += run.sent;
+  c.refused += run.refused;
+  c.seconds += run.seconds;
+}
+
+/**
+ * The floor and the shipped config take the same traffic in alternating chunks (so a slower
+ * moment of a shared machine hits both alike), each chunk timed until the collector has
+ * finished with it.
+ * @param {{ spans?: number, rounds?: number, concurrency?: number, seed?: number,
+ *   pprof?: string, config?: string, log?: (s: string) => void }} o
  */
 export async function benchCollector(o = {}) {
   const spans = o.spans ?? 1_000_000;
+  const rounds = o.rounds ?? 5;
   const concurrency = o.concurrency ?? 8;
   const log = o.log ?? console.log;
   const quiet = { RUM_COLLECTOR_LOG_LEVEL: 'warn' };
   const receiveOnly = join(ROOT, 'otel-collector/bench-receive-only.yaml');
-  const results = [];
-
-  // 1. the floor: receive and decode, nothing else
-  const floor = await startCollector({
-    config: receiveOnly,
-    otlpPort: 0,
-    prometheusPort: 0,
-    healthPort: 0,
-    telemetryPort: 0,
-    env: { ...quiet, RUM_OTLP_GRPC_ENDPOINT: `127.0.0.1:${await freePort()}` },
-  });
+  const ports = { otlpPort: 0, prometheusPort: 0, healthPort: 0, telemetryPort: 0 };
+  const started = [];
   try {
-    results.push(await phase('receive-only (floor)', floor, { spans, concurrency, seed: 7 }));
-  } finally {
-    await floor.stop();
-  }
+    // the floor: receive and decode, nothing else
+    const floor = await startCollector({
+      config: receiveOnly,
+      ...ports,
+      env: { ...quiet, RUM_OTLP_GRPC_ENDPOINT: `127.0.0.1:${await freePort()}` },
+    });
+    started.push(floor);
+    // the shipped config, its traces going to a receive-only sink standing in for the store
+    const sinkGrpc = `127.0.0.1:${await freePort()}`;
+    const sink = await startCollector({
+      config: receiveOnly,
+      ...ports,
+      env: { ...quiet, RUM_OTLP_GRPC_ENDPOINT: sinkGrpc },
+    });
+    started.push(sink);
+    const pprofPort = o.pprof ? await freePort() : undefined;
+    const shipped = await startCollector({
+      ...(o.config && { config: o.config }),
+      ...(o.pprof && { extraConfigs: [join(ROOT, 'otel-collector/bench/profile.yaml')] }),
+      ...ports,
+      env: {
+        ...quiet,
+        RUM_TRACES_OTLP_ENDPOINT: sinkGrpc,
+        RUM_SPANMETRICS_FLUSH_INTERVAL: '1s',
+        ...(pprofPort && { RUM_PPROF_ENDPOINT: `127.0.0.1:${pprofPort}` }),
+      },
+    });
+    started.push(shipped);
 
-  // 2. the shipped config, its traces going to a receive-only sink standing in for the store
-  const sinkGrpc = `127.0.0.1:${await freePort()}`;
-  const sink = await startCollector({
-    config: receiveOnly,
-    otlpPort: 0,
-    prometheusPort: 0,
-    healthPort: 0,
-    telemetryPort: 0,
-    env: { ...quiet, RUM_OTLP_GRPC_ENDPOINT: sinkGrpc },
-  });
-  const pprofPort = o.pprof ? await freePort() : undefined;
-  const shipped = await startCollector({
-    ...(o.config && { config: o.config }),
-    otlpPort: 0,
-    prometheusPort: 0,
-    healthPort: 0,
-    telemetryPort: 0,
-    ...(o.pprof && { extraConfigs: [join(ROOT, 'otel-collector/bench/profile.yaml')] }),
-    env: {
-      ...quiet,
-      RUM_TRACES_OTLP_ENDPOINT: sinkGrpc,
-      RUM_SPANMETRICS_FLUSH_INTERVAL: '1s',
-      ...(pprofPort && { RUM_PPROF_ENDPOINT: `127.0.0.1:${pprofPort}` }),
-    },
-  });
-  let profile;
-  try {
-    if (pprofPort) {
-      const seconds = 20;
-      profile = fetch(`http://127.0.0.1:${pprofPort}/debug/pprof/profile?seconds=${seconds}`)
-        .then((r) => r.arrayBuffer())
-        .then((b) => writeFile(o.pprof, Buffer.from(b)));
+    const side = (name, collector, exports) => ({
+      name,
+      collector,
+      exports,
+      // the same seed: both see the same spans, chunk for chunk
+      source: traffic({ seed: o.seed ?? 7 }),
+      total: 0,
+      cpu: 0,
+      spans: 0,
+      refused: 0,
+      seconds: 0,
+    });
+    const sides = [
+      side('receive-only (floor)', floor, false),
+      side('shipped config.yaml', shipped, true),
+    ];
+    const per = Math.ceil(spans / rounds);
+    let profile;
+    for (let r = 0; r < rounds; r++) {
+      for (const s of sides) {
+        if (pprofPort && s.exports && r === Math.floor(rounds / 2))
+          profile = fetch(`http://127.0.0.1:${pprofPort}/debug/pprof/profile?seconds=10`)
+            .then((res) => res.arrayBuffer())
+            .then((b) => writeFile(o.pprof, Buffer.from(b)));
+        await chunk(s, { spans: per, concurrency });
+      }
     }
-    const r = await phase('shipped config.yaml', shipped, { spans, concurrency, seed: 7 });
     await profile;
     await new Promise((res) => setTimeout(res, 2_500)); // one span_metrics flush
     const { series, streams, families } = await countSeries(shipped.metricsUrl).catch(() => ({
       families: new Map(),
     }));
-    results.push({ ...r, series, streams, families });
-  } finally {
-    await shipped.stop();
-    await sink.stop();
-  }
+    const results = sides.map((s) => ({
+      name: s.name,
+      spans: s.spans,
+      refused: s.refused,
+      spansPerSecond: s.spans / s.seconds,
+      cpuPer100k: (s.cpu / s.spans) * 100_000,
+      peakRssMiB: 0,
+    }));
+    for (const [i, s] of sides.entries()) results[i].peakRssMiB = await peakRssMiB(s.collector.pid);
+    Object.assign(results[1], { series, streams, families });
 
-  const [f, s] = results;
-  log(`\n## Collector: shipped config vs receive-only, ${spans.toLocaleString('en')} spans each\n`);
-  log(`Realistic mix (scripts/collector/traffic.mjs): 40 routes, 60 countries, 3 device classes,`);
-  log(
-    `4 connection types, 7 browsers, Zipf-popular, 20-span batches; ${concurrency} requests in flight.\n`,
-  );
-  log(
-    '| collector | spans/s | CPU s per 100k spans | vs floor | peak RSS MiB | rum_* series (label sets) |',
-  );
-  log('|---|---:|---:|---:|---:|---:|');
-  for (const x of results)
+    const [f, x] = results;
     log(
-      `| ${x.name} | ${Math.round(x.spansPerSecond)} | ${x.cpuPer100k.toFixed(2)} | ${(x.cpuPer100k / f.cpuPer100k).toFixed(2)}x | ${x.peakRssMiB.toFixed(0)} | ${x.series === undefined ? '-' : `${x.series} (${x.streams})`} |`,
+      `\n## Collector: shipped config vs receive-only, ${spans.toLocaleString('en')} spans each\n`,
     );
-  if (f.refused || s.refused) log(`\nrefused spans: floor ${f.refused}, shipped ${s.refused}`);
-  log('\nrum_* series by family:');
-  for (const [name, n] of [...s.families].sort((a, b) => b[1] - a[1])) log(`  ${name} ${n}`);
-  if (o.pprof)
     log(
-      `\nCPU profile (20 s of the shipped phase): ${o.pprof} (go tool pprof -top otelcol-rum ${o.pprof})`,
+      'Realistic mix (scripts/collector/traffic.mjs): 40 routes, 60 countries, 3 device classes,',
     );
-  return { floor: f, shipped: s };
+    log(
+      `4 connection types, 7 browsers, Zipf-popular, 20-span batches; ${concurrency} requests in flight; ` +
+        `${rounds} alternating chunks each, CPU read once the collector is done with a chunk.\n`,
+    );
+    log(
+      '| collector | spans/s | CPU s per 100k spans | vs floor | peak RSS MiB | rum_* series (label sets) |',
+    );
+    log('|---|---:|---:|---:|---:|---:|');
+    for (const r of results)
+      log(
+        `| ${r.name} | ${Math.round(r.spansPerSecond)} | ${r.cpuPer100k.toFixed(2)} | ${(r.cpuPer100k / f.cpuPer100k).toFixed(2)}x | ${r.peakRssMiB.toFixed(0)} | ${r.series === undefined ? '-' : `${r.series} (${r.streams})`} |`,
+      );
+    if (f.refused || x.refused) log(`\nrefused spans: floor ${f.refused}, shipped ${x.refused}`);
+    log('\nrum_* series by family:');
+    for (const [name, n] of [...x.families].sort((a, b) => b[1] - a[1])) log(`  ${name} ${n}`);
+    if (o.pprof)
+      log(
+        `\nCPU profile (10 s of the shipped config): ${o.pprof} (go tool pprof -top <otelcol-rum> ${o.pprof})`,
+      );
+    return { floor: f, shipped: x };
+  } finally {
+    for (const c of started.reverse()) await c.stop();
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -208,6 +239,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       concurrency: { type: 'string' },
       pprof: { type: 'string' },
       config: { type: 'string' },
+      rounds: { type: 'string' },
     },
   });
   await benchCollector({
@@ -215,5 +247,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ...(values.concurrency && { concurrency: Number(values.concurrency) }),
     ...(values.pprof && { pprof: values.pprof }),
     ...(values.config && { config: values.config }),
+    ...(values.rounds && { rounds: Number(values.rounds) }),
   });
 }

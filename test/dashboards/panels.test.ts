@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 // @ts-expect-error plain ES module without types
 import { freePort, goProgramBinary, startPipeline, ROOT } from '../../scripts/lib/services.mjs';
 import { DASHBOARD_DIR, renderDashboards } from '../../scripts/grafana/dashboards';
@@ -183,6 +184,29 @@ describe('dashboards', () => {
       );
       expect(r.errors, panel).toEqual([]);
       expect(r.spans.length, panel).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('datasources', () => {
+  it("the Tempo datasource's traces-to-metrics queries return data for a span's service and route", async () => {
+    const file = readFileSync(
+      join(ROOT, 'grafana/provisioning/datasources/datasources.yaml'),
+      'utf8',
+    );
+    const tempo = (parse(file).datasources as any[]).find((d) => d.type === 'tempo');
+    const queries: { name: string; query: string }[] = tempo.jsonData.tracesToMetrics.queries;
+    expect(queries.length).toBeGreaterThan(0);
+    // what Grafana puts for $__tags from a span of the demo's app page (tags: service, route)
+    const route = await promQuery(
+      stack.prometheus.url,
+      'rum_page_views_by_route_total{service_name="e2e-app"}',
+    );
+    const tags = `service_name="e2e-app", rum_page_route="${route[0]!.metric.rum_page_route}"`;
+    for (const { name, query } of queries) {
+      const q = query.replaceAll('$$__tags', tags).replace('[5m]', `[${apis().rangeSeconds}s]`);
+      const r = await promQuery(stack.prometheus.url, q);
+      expect(r.length, `${name}: ${q}`).toBeGreaterThan(0);
     }
   });
 });
