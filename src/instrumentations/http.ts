@@ -3,14 +3,10 @@ import { registerInstrumentations, type Instrumentation } from '@opentelemetry/i
 import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
 import { XMLHttpRequestInstrumentation } from '@opentelemetry/instrumentation-xml-http-request';
 import type { RumContext } from '../context';
-import type { UrlMatcher } from '../types';
 import { serverTimingLink } from '../server-timing';
+import { urlMatcher } from '../url-match';
 
 const ATTR_ERROR_TYPE = 'error.type';
-
-/** A string matcher means "URLs starting with this"; OpenTelemetry's own would need equality. */
-const prefix = (m: UrlMatcher): RegExp =>
-  typeof m === 'string' ? new RegExp(`^${m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) : m;
 
 /**
  * fetch and XHR spans from OpenTelemetry's instrumentations: semconv attributes, Resource Timing
@@ -20,7 +16,7 @@ const prefix = (m: UrlMatcher): RegExp =>
  */
 export function trackHttp(ctx: RumContext, provider: TracerProvider): { stop(): void } {
   const { config } = ctx;
-  const ignoreUrls = [...config.ignoreUrls, config.endpoint].map(prefix);
+  const ignoreUrls = [...config.ignoreUrls, config.endpoint].map(urlMatcher);
   const onEnd = (
     span: Span,
     status: number,
@@ -39,7 +35,7 @@ export function trackHttp(ctx: RumContext, provider: TracerProvider): { stop(): 
   };
 
   const common = {
-    propagateTraceHeaderCorsUrls: config.propagateTraceHeaderCorsUrls.map(prefix),
+    propagateTraceHeaderCorsUrls: config.propagateTraceHeaderCorsUrls.map(urlMatcher),
     ignoreUrls,
     clearTimingResources: true,
   };
