@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   freePort,
+  scrape,
   startCollector,
   startLoadBalancer,
   startPipeline,
@@ -34,12 +35,10 @@ const recorded: RecordedExport[] = [];
 
 async function acceptedSpans(collectors: any[]): Promise<number> {
   let total = 0;
-  for (const c of collectors) {
-    const text = await (await fetch(`http://${c.telemetryTarget}/metrics`)).text();
-    for (const l of text.split('\n'))
-      if (/^otelcol_receiver_accepted_spans(_total)?\{/.test(l))
-        total += Number(l.split(' ').at(-1));
-  }
+  for (const c of collectors)
+    total += (await scrape(`http://${c.telemetryTarget}/metrics`)).sum(
+      /^otelcol_receiver_accepted_spans(_total)?\{/,
+    );
   return total;
 }
 
@@ -109,7 +108,21 @@ beforeAll(async () => {
     expect(res.status, `replay of ${r.path}`).toBe(200);
   }
   await eventually(async () => expect(await acceptedSpans(replicas)).toBe(spans), 30_000);
-  await new Promise((r) => setTimeout(r, 4_000)); // a span_metrics flush and a scrape on both
+  // Accepted is not yet aggregated: the metrics branch batches for up to 2 s, span_metrics
+  // flushes every second, Prometheus scrapes every second. Wait until both sides have counted
+  // every span the metric families count (the tests then compare every breakdown).
+  const counted = async (prom: string) =>
+    Promise.all(
+      ['rum_span_calls_total', 'rum_page_views_by_route_total', 'rum_custom_events_total'].map(
+        async (m) => (await promQuery(prom, `sum(${m})`))[0]?.value[1],
+      ),
+    );
+  await eventually(async () => {
+    const one = await counted(promOne);
+    expect(one.every(Boolean)).toBe(true);
+    expect(await counted(promTwo)).toEqual(one);
+  }, 30_000);
+  await new Promise((r) => setTimeout(r, 2_000)); // and one more scrape of everything
 }, 600_000);
 
 afterAll(async () => {
@@ -192,12 +205,8 @@ describe('one collector and two replicas behind a load balancer agree', () => {
 
   it('Prometheus rejected no sample as a duplicate or out of order', async () => {
     for (const prom of [promOne, promTwo]) {
-      const text = await (await fetch(`${prom}/metrics`)).text();
-      const value = (name: string) =>
-        text
-          .split('\n')
-          .filter((l) => l.startsWith(name))
-          .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
+      const { text, sum } = await scrape(`${prom}/metrics`);
+      const value = (name: string) => sum(new RegExp(`^${name}`));
       for (const name of [
         'prometheus_target_scrapes_sample_duplicate_timestamp_total',
         'prometheus_target_scrapes_sample_out_of_order_total',
