@@ -12,7 +12,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { ROOT, freePort, startCollector } from '../lib/services.mjs';
+import { ROOT, freePort, scrape, startCollector } from '../lib/services.mjs';
 import { traffic } from './traffic.mjs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -72,15 +72,6 @@ export async function countSeries(metricsUrl) {
   return { series: lines.length, streams: streams.size, families };
 }
 
-/** Sum of a counter family's samples on a collector's own telemetry endpoint. */
-async function telemetrySum(target, re) {
-  const text = await (await fetch(`http://${target}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => re.test(l))
-    .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
-}
-
 /**
  * Waits until the collector is done with every span it accepted: received, and (for a config
  * that exports traces) sent on by its trace exporter, which comes after the batch processor and
@@ -91,8 +82,9 @@ async function drained(collector, expected, exports, timeoutMs = 120_000) {
   const accepted = /^otelcol_receiver_accepted_spans(_total)?\{/;
   const sent = /^otelcol_exporter_(sent|send_failed)_spans(_total)?\{.*otlp_grpc\/traces/;
   while (Date.now() < deadline) {
-    const a = await telemetrySum(collector.telemetryTarget, accepted);
-    const s = exports ? await telemetrySum(collector.telemetryTarget, sent) : a;
+    const telemetry = await scrape(`http://${collector.telemetryTarget}/metrics`);
+    const a = telemetry.sum(accepted);
+    const s = exports ? telemetry.sum(sent) : a;
     if (a >= expected && s >= expected) return;
     await new Promise((r) => setTimeout(r, 100));
   }

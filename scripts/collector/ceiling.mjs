@@ -21,7 +21,7 @@ export const REFERENCE_SIZES = {
 };
 
 /** Series of one histogram label set: its bounds, +Inf, _sum and _count. */
-const histogramSeries = (bounds) => bounds + 3;
+const histogramSeries = (bounds) => bounds.length + 3;
 
 /** Bucket bounds per signal_to_metrics histogram family and vital, and span_metrics' bounds. */
 export function bucketBounds(config = readConfig()) {
@@ -30,9 +30,9 @@ export function bucketBounds(config = readConfig()) {
     if (!m.histogram) continue;
     // the vital a definition counts is named by the marker attribute it requires (rum.m.<vital>)
     const vital = m.attributes.map((a) => /^rum\.m\.(\w+)$/.exec(a.key)?.[1]).find(Boolean);
-    (out[m.name] ??= {})[vital] = m.histogram.buckets.length;
+    (out[m.name] ??= {})[vital] = m.histogram.buckets;
   }
-  out['rum.span'] = { all: config.connectors.span_metrics.histogram.explicit.buckets.length };
+  out['rum.span'] = { all: config.connectors.span_metrics.histogram.explicit.buckets };
   return out;
 }
 

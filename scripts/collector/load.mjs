@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { startCollector, startJaeger } from '../lib/services.mjs';
+import { scrape, startCollector, startJaeger } from '../lib/services.mjs';
 
 const hex = (n) => randomBytes(n).toString('hex');
 const kv = (key, v) => ({
@@ -92,16 +92,6 @@ function batch(browser, size) {
 async function rssKiB(pid) {
   const s = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   return Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0);
-}
-
-async function scrape(url) {
-  const text = await (await fetch(url)).text();
-  const sum = (re) =>
-    text
-      .split('\n')
-      .filter((l) => re.test(l))
-      .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
-  return { text, sum };
 }
 
 /** One phase against a running collector. */

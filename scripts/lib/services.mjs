@@ -30,6 +30,20 @@ export function freePort() {
   });
 }
 
+/**
+ * A Prometheus text exposition (a collector's /metrics or telemetry, Prometheus' own) and
+ * `sum(re)`: the sum of the samples on the lines `re` matches.
+ */
+export async function scrape(url) {
+  const text = await (await fetch(url)).text();
+  const sum = (re) =>
+    text
+      .split('\n')
+      .filter((l) => re.test(l))
+      .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
+  return { text, sum };
+}
+
 /** opt ?? env ?? fallback, then 0 -> a free port. */
 async function port(opt, envName, fallback) {
   const raw = opt ?? process.env[envName] ?? fallback;
@@ -82,8 +96,11 @@ async function waitFor(url, { timeoutMs = 60_000, child, name, logFile }) {
   throw new Error(`${name} not ready at ${url} after ${timeoutMs} ms (${last}); log ${logFile}`);
 }
 
-/** Spawn a server with output to a log file; returns { child, stop, logFile }. */
-async function launch(name, bin, args, { env = {}, logFile, cwd } = {}) {
+/**
+ * Spawn a server with output to a log file and wait until `readyUrl` answers 2xx (the server is
+ * stopped if it never does); returns { child, stop, logFile }.
+ */
+async function launch(name, bin, args, { env = {}, logFile, cwd, readyUrl, timeoutMs } = {}) {
   if (!existsSync(bin)) throw new Error(`${name}: binary not found: ${bin}`);
   const log = await open(logFile, 'a');
   const child = spawn(bin, args, {
@@ -103,6 +120,12 @@ async function launch(name, bin, args, { env = {}, logFile, cwd } = {}) {
       }
       await log.close();
     })());
+  try {
+    await waitFor(readyUrl, { child, name, logFile, timeoutMs });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   return { child, stop, logFile };
 }
 
@@ -191,19 +214,13 @@ export async function startCollector(o = {}) {
   };
   const config = o.config ?? join(ROOT, 'otel-collector/config.yaml');
   const configs = [config, ...(o.extraConfigs ?? [])].flatMap((c) => ['--config', c]);
-  const p = await launch('collector', bin, configs, { env, logFile });
   const healthUrl = `http://${HOST}:${healthPort}/health`;
-  try {
-    await waitFor(healthUrl, {
-      child: p.child,
-      name: 'collector',
-      logFile,
-      timeoutMs: o.timeoutMs,
-    });
-  } catch (err) {
-    await p.stop();
-    throw err;
-  }
+  const p = await launch('collector', bin, configs, {
+    env,
+    logFile,
+    readyUrl: healthUrl,
+    timeoutMs: o.timeoutMs,
+  });
   return {
     name: 'collector',
     pid: p.child.pid,
@@ -262,19 +279,13 @@ export async function startPrometheus(o = {}) {
     '--web.enable-lifecycle',
     '--log.level=info',
   ];
-  const p = await launch('prometheus', bin, args, { env: o.env, logFile });
   const url = `http://${HOST}:${p0}`;
-  try {
-    await waitFor(`${url}/-/ready`, {
-      child: p.child,
-      name: 'prometheus',
-      logFile,
-      timeoutMs: o.timeoutMs,
-    });
-  } catch (err) {
-    await p.stop();
-    throw err;
-  }
+  const p = await launch('prometheus', bin, args, {
+    env: o.env,
+    logFile,
+    readyUrl: `${url}/-/ready`,
+    timeoutMs: o.timeoutMs,
+  });
   const stop = stopAndClean(p.stop, dataDir, !o.dataDir);
   return {
     name: 'prometheus',
@@ -315,19 +326,13 @@ export async function startJaeger(o = {}) {
     ...o.env,
   };
   const args = ['--config', join(ROOT, 'jaeger/config.yaml')];
-  const p = await launch('jaeger', bin, args, { env, logFile });
   const healthUrl = `http://${HOST}:${healthPort}/status`;
-  try {
-    await waitFor(healthUrl, {
-      child: p.child,
-      name: 'jaeger',
-      logFile,
-      timeoutMs: o.timeoutMs,
-    });
-  } catch (err) {
-    await p.stop();
-    throw err;
-  }
+  const p = await launch('jaeger', bin, args, {
+    env,
+    logFile,
+    readyUrl: healthUrl,
+    timeoutMs: o.timeoutMs,
+  });
   return {
     name: 'jaeger',
     pid: p.child.pid,
@@ -378,13 +383,10 @@ export async function startLoadBalancer(o) {
     ].join('\n'),
   );
   const logFile = o.logFile ?? join(dir, `haproxy-${p0}.log`);
-  const p = await launch('haproxy', bin, ['-db', '-f', configFile], { logFile });
-  try {
-    await waitFor(`http://${HOST}:${statsPort}/`, { child: p.child, name: 'haproxy', logFile });
-  } catch (err) {
-    await p.stop();
-    throw err;
-  }
+  const p = await launch('haproxy', bin, ['-db', '-f', configFile], {
+    logFile,
+    readyUrl: `http://${HOST}:${statsPort}/`,
+  });
   return {
     name: 'haproxy',
     pid: p.child.pid,
