@@ -1,6 +1,7 @@
 // `npm test`: everything CI checks, in order, stopping at the first failure.
-// build -> types -> lint -> bundle budget -> Go builds (collector, Prometheus, Jaeger) -> config
-// checks -> vitest project by project (unit, e2e in Chromium, engines, demo, pipeline, dashboards).
+// build -> types -> lint -> bundle budget -> Go unit tests (our collector processor) -> Go builds
+// (collector, Prometheus, Jaeger) -> config checks -> vitest project by project (unit, e2e in
+// Chromium, engines, demo, pipeline, dashboards).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -23,6 +24,15 @@ const steps = [
     ['scripts/grafana/validate-compose.mjs'],
   ],
 ];
+// Our own collector components (Go modules under otel-collector/processor/): unit tests first
+const sourcemapProcessor = 'otel-collector/processor/sourcemap';
+if (existsSync(`${sourcemapProcessor}/go.mod`)) {
+  steps.push([
+    'sourcemap processor: go test',
+    'bash',
+    ['-c', `cd ${sourcemapProcessor} && go test ./...`],
+  ]);
+}
 if (existsSync('scripts/collector/build.sh')) {
   steps.push(['collector build (cached)', 'bash', ['scripts/collector/build.sh']]);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds otel-rum's collector from Go modules with the OpenTelemetry Collector Builder (ocb).
-# The binary lands in ${OTEL_RUM_CACHE:-$HOME/.cache/otel-rum}/otelcol-<manifest hash>/otelcol-rum
+# The binary lands in ${OTEL_RUM_CACHE:-$HOME/.cache/otel-rum}/otelcol-<hash>/otelcol-rum (the
+# hash of the manifest and of our own components' sources under otel-collector/processor/)
 # and the build is skipped when that file exists, so a fresh clone (CI) reuses the cache.
 # Prints the binary path as the last line of stdout; everything else goes to stderr.
 set -euo pipefail
@@ -13,14 +14,30 @@ cache="${OTEL_RUM_CACHE:-$HOME/.cache/otel-rum}"
 log() { echo "[build-collector] $*" >&2; }
 
 # One version everywhere: every v0.x component and dist.version must equal otel-collector/VERSION.
-bad="$(grep -E 'gomod: .* v0\.' "$manifest" | grep -v " v${version}\$" || true)"
+# Our own components are local modules (otel-collector/processor/...): v0.0.0, each with a
+# `path:` line, which the builder resolves from otel-collector/ (its working directory below).
+bad="$(grep -E 'gomod: .* v0\.' "$manifest" | grep -v -e " v${version}\$" -e ' v0\.0\.0$' || true)"
 if [[ -n "$bad" ]] || ! grep -qE "^  version: ${version}\$" "$manifest"; then
   log "builder-config.yaml disagrees with otel-collector/VERSION ($version):"
   echo "$bad" >&2
   exit 1
 fi
+locals="$(grep -cE 'gomod: .* v0\.0\.0$' "$manifest" || true)"
+paths="$(grep -cE '^ +path: ' "$manifest" || true)"
+if [[ "$locals" != "$paths" ]]; then
+  log "builder-config.yaml: $locals local (v0.0.0) modules but $paths path: lines"
+  exit 1
+fi
 
-hash="$(cat "$manifest" | sha256sum | cut -c1-16)"
+# The cache key covers the manifest and the sources of our local modules (paths relative to
+# the repo, so a clone elsewhere, as CI's, gets the same key): a change to either rebuilds.
+hash="$(
+  {
+    cat "$manifest"
+    cd "$root/otel-collector" && find processor -type f -print0 2>/dev/null | LC_ALL=C sort -z \
+      | xargs -0 -r sha256sum
+  } | sha256sum | cut -c1-16
+)"
 out="$cache/otelcol-$hash"
 bin="$out/otelcol-rum"
 if [[ -x "$bin" && "${OTEL_RUM_REBUILD:-0}" != 1 ]]; then
@@ -44,7 +61,7 @@ trap 'rm -rf "$tmp"' EXIT
 # Same manifest, plus an output path outside the repo.
 sed "s|^dist:\$|dist:\n  output_path: $tmp/src|" "$manifest" > "$tmp/manifest.yaml"
 log "building otelcol-rum v$version (manifest $hash) ..."
-"$builder" --config "$tmp/manifest.yaml" >&2
+(cd "$root/otel-collector" && "$builder" --config "$tmp/manifest.yaml" >&2)
 mv "$tmp/src/otelcol-rum" "$bin.partial"
 mv "$bin.partial" "$bin"
 cp "$manifest" "$out/builder-config.yaml"
