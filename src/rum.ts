@@ -6,7 +6,7 @@ import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
 import { trace } from '@opentelemetry/api';
 import { networkAttributes, resourceAttributes, staticSpanAttributes } from './attributes';
 import { hasWindow, listen, type Stop } from './browser/dom';
-import { createStore, memoryStore, type KeyValueStore } from './browser/storage';
+import { createStore, forgetStored, memoryStore, type KeyValueStore } from './browser/storage';
 import { resolveConfig, type ResolvedConfig } from './config';
 import { createRumContext, holdOpen } from './context';
 import { guard, safely, setDebug, warn } from './guard';
@@ -27,6 +27,9 @@ import { createRumSpanProcessor } from './transport/processor';
 import type { Consent, Rum, RumAttributes, RumOptions, RumUser } from './types';
 import { VERSION } from './version';
 
+/** Every key the SDK stores (session, outbox, relay state) starts with it. */
+const STORAGE_PREFIX = 'otel_rum';
+
 /** Real user input: the only thing that keeps a session alive (our own telemetry does not). */
 const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'scroll', 'touchstart', 'wheel'] as const;
 
@@ -41,8 +44,13 @@ const noop: Rum = {
   shutdown: () => Promise.resolve(),
 };
 
-/** Storage that stays in memory until consent is granted, then moves to the configured kind. */
-function consentAwareStore(config: ResolvedConfig): KeyValueStore & { upgrade(): void } {
+/**
+ * Storage that stays in memory until consent is granted, then moves to the configured kind, and
+ * back to memory for good when consent is withdrawn.
+ */
+function consentAwareStore(
+  config: ResolvedConfig,
+): KeyValueStore & { upgrade(): void; forget(): void } {
   let backing = config.consent === 'granted' ? createStore(config.session.storage) : memoryStore();
   return {
     get kind() {
@@ -57,6 +65,10 @@ function consentAwareStore(config: ResolvedConfig): KeyValueStore & { upgrade():
       const held = backing;
       backing = createStore(config.session.storage);
       for (const key of held.keys()) backing.set(key, held.get(key)!);
+    },
+    forget() {
+      backing = memoryStore();
+      forgetStored(STORAGE_PREFIX);
     },
   };
 }
@@ -237,7 +249,7 @@ function start(config: ResolvedConfig): Rum {
 
   const listeners: Stop[] = ACTIVITY_EVENTS.map((type) =>
     listen(window, type, (event) => {
-      if (event.isTrusted) session.touch();
+      if (event.isTrusted && consent !== 'denied') session.touch();
     }),
   );
   // Bubble phase on window: runs after web-vitals' capture listeners have reported final values.
@@ -315,9 +327,13 @@ function start(config: ResolvedConfig): Rum {
       } else if (next === 'denied') {
         stopTracking();
         session.clear();
+        // Everything this origin ever stored for us (this page may have started pending, with
+        // nothing of its own in storage): from now on nothing is written.
+        store.forget();
       }
     }),
-    getSessionId: () => safely(() => session.current().id) ?? '',
+    // no session is started (nor stored) once consent is denied
+    getSessionId: () => (consent === 'denied' ? '' : (safely(() => session.current().id) ?? '')),
     flush: () => flush().then(() => exporter.settle(10_000)),
     shutdown: async () => {
       if (shutDown) return;

@@ -81,3 +81,24 @@ export function createStore(kind: StorageKind): KeyValueStore {
     },
   };
 }
+
+/**
+ * Consent withdrawn: removes every key starting with `prefix` from both Web Storages, whatever
+ * kind this page was configured with (an earlier page may have used the other one).
+ */
+export function forgetStored(prefix: string): void {
+  for (const kind of ['localStorage', 'sessionStorage'] as const) {
+    try {
+      const storage = (globalThis as unknown as Record<string, Storage | undefined>)[kind];
+      if (!storage) continue;
+      const keys: string[] = [];
+      for (let i = 0; i < storage.length; i++) {
+        const key = storage.key(i);
+        if (key?.startsWith(prefix)) keys.push(key);
+      }
+      keys.forEach((key) => storage.removeItem(key));
+    } catch {
+      // storage revoked or blocked: nothing of ours can be read there either
+    }
+  }
+}

@@ -31,11 +31,22 @@ export interface Relay {
   stop(): void;
 }
 
-/** Consent withdrawn: whatever relay worker controls the page forgets what it holds. */
+/**
+ * Consent withdrawn: the relay worker forgets what it holds, whether it controls this page or
+ * only its scope (a page loaded without it, e.g. after a hard reload).
+ */
 export function clearRelay(store: KeyValueStore): void {
   store.remove(RELAY_KEY);
+  const message = { protocol: RELAY_PROTOCOL, type: 'clear' };
   try {
-    navigator.serviceWorker?.controller?.postMessage({ protocol: RELAY_PROTOCOL, type: 'clear' });
+    const container = navigator.serviceWorker;
+    if (!container) return;
+    if (container.controller) container.controller.postMessage(message);
+    else
+      void container
+        .getRegistration()
+        .then((registration) => registration?.active?.postMessage(message))
+        .catch(reportInternalError);
   } catch (error) {
     reportInternalError(error);
   }

@@ -9,7 +9,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await e2e?.close();
 });
-beforeEach(() => e2e.receiver.clear());
+beforeEach(() => {
+  e2e.receiver.clear();
+  e2e.receiver.respondWith = undefined;
+});
 
 /** What must never leave the page, in any form it could take there. */
 const CORPUS = [
@@ -123,6 +126,51 @@ describe('consent', () => {
     await page.goto(`${e2e.pages.url}/pages/bare.html`);
     await page.waitForTimeout(800);
     expect(e2e.receiver.spans.length).toBe(before);
+    await context.close();
+  });
+
+  it('withdrawn on a later page that started pending: forgets what every page stored', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const page = await context.newPage();
+    const url = (consent: string) =>
+      `${e2e.pages.url}/pages/init.html?opts=${encodeURIComponent(
+        JSON.stringify({ consent, serviceWorker: '/otel-rum-sw.js' }),
+      )}`;
+    // page 1, consent granted: the collector fails, so batches wait in the outbox and the worker
+    await page.goto(url('granted'));
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+    e2e.receiver.respondWith = (_req, res) => (res.writeHead(503).end(), true);
+    for (const name of ['first', 'second']) {
+      await page.evaluate((n) => (window as any).rum.trackEvent(n), name);
+      await page.evaluate(() => (window as any).rum.flush());
+    }
+    await page.goto(`${e2e.pages.url}/pages/bare.html`);
+    // page 2 does not know the user's choice yet: it neither sends nor deletes
+    await page.goto(url('pending'));
+    await page.waitForTimeout(500);
+    const stored = await page.evaluate(storageKeys);
+    expect(stored).toContain('otel_rum_session');
+    expect(stored.filter((k) => k.startsWith('otel_rum_outbox:')).length).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate(relayRows)).not.toEqual([]);
+
+    e2e.receiver.respondWith = undefined;
+    e2e.receiver.clear();
+    await page.evaluate(() => (window as any).rum.setConsent('denied'));
+    const everyKey = () =>
+      [...Object.keys(localStorage), ...Object.keys(sessionStorage)].filter((k) =>
+        k.startsWith('otel_rum'),
+      );
+    expect(await page.evaluate(everyKey)).toEqual([]);
+    await expect.poll(() => page.evaluate(relayRows)).toEqual([]);
+    // activity and the API after denial write nothing, and nothing is sent
+    await page.mouse.wheel(0, 200);
+    await page.keyboard.press('Tab');
+    await page.evaluate(() => (window as any).rum.trackEvent('after_denial'));
+    expect(await page.evaluate(() => (window as any).rum.getSessionId())).toBe('');
+    await page.goto(`${e2e.pages.url}/pages/bare.html`);
+    await page.waitForTimeout(2_500); // past the worker's first backoff
+    expect(await page.evaluate(everyKey)).toEqual([]);
+    expect(e2e.receiver.requests).toEqual([]);
     await context.close();
   });
 
