@@ -24,6 +24,8 @@ export interface PageView {
   /** Scrubbed URL. */
   url: string;
   route: string;
+  /** performance.now() when the view began. */
+  at: number;
   /** Context carrying the page view's span, parent of what happens during the view. */
   parent?: Context;
 }
@@ -45,6 +47,8 @@ export interface RumContext {
   documentView: PageView;
   /** The page view the user is on now (differs after SPA route changes). */
   currentView: PageView;
+  /** The last route changes' views, oldest first (a soft navigation's vitals find theirs). */
+  routeViews: PageView[];
   /** Rating of the document's LCP once known, for custom events. */
   lcpRating?: string;
   lastAction?: UserAction;
@@ -56,8 +60,11 @@ export interface RumContext {
   requestListeners: Set<() => void>;
   /** The latest interaction's context while its window is open (see interaction-context.ts). */
   interaction(): Context | undefined;
-  /** Run before the batch is flushed on page hide (to emit what is aggregated). */
-  beforeFlush: (() => void)[];
+  /**
+   * Run when the page hides or leaves, before the urgent flush: what is held until then (the
+   * latest INP and CLS) becomes spans that go out with it.
+   */
+  onHide: Set<() => void>;
   /**
    * Spans still open (a click waiting for the page's reaction, a page still loading, a route
    * rendering): ended when the page hides, so a closed tab loses none of them.
@@ -109,6 +116,7 @@ export function createRumContext(
     id: randomHex(8),
     url: scrub(url),
     route: route(url),
+    at: typeof performance === 'undefined' ? 0 : performance.now(),
   });
   const first = newPageView(currentUrl());
   const ctx: RumContext = {
@@ -117,11 +125,12 @@ export function createRumContext(
     session,
     documentView: first,
     currentView: first,
+    routeViews: [],
     requestsInFlight: 0,
     requestListeners: new Set(),
     recentInteractions: [],
     interaction,
-    beforeFlush: [],
+    onHide: new Set(),
     open: new Set(),
     scrub,
     route,

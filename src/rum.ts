@@ -198,8 +198,10 @@ function start(config: ResolvedConfig): Rum {
   const flush = (urgent = false): Promise<void> => {
     flushing = true;
     try {
-      ctx.beforeFlush.forEach((hook) => safely(hook));
-      if (urgent) ctx.open.forEach((end) => safely(end));
+      if (urgent) {
+        ctx.onHide.forEach((hook) => safely(hook));
+        ctx.open.forEach((end) => safely(end));
+      }
       errors.flush();
       const flushed = processor.forceFlush().catch(() => undefined);
       exporter.pump(urgent);

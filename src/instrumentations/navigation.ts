@@ -16,6 +16,9 @@ function pagePath(href: string): string {
   }
 }
 
+/** Route changes remembered for late soft-navigation vitals (LCP and INP come seconds later). */
+const MAX_ROUTE_VIEWS = 20;
+
 /**
  * One `route_change` span per SPA navigation (History API, `popstate`, hash routes). Each starts a
  * new page view and a new trace; it ends after the next paint, so its duration is how long the
@@ -38,6 +41,8 @@ export function trackRouteChanges(ctx: RumContext): { stop(): void } {
     );
     view.parent = trace.setSpan(ctx.rootContext(), span);
     ctx.currentView = view;
+    ctx.routeViews.push(view);
+    if (ctx.routeViews.length > MAX_ROUTE_VIEWS) ctx.routeViews.shift();
     afterNextPaint(guard(holdOpen(ctx, () => span.end())));
   });
 

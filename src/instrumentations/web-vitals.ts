@@ -11,9 +11,9 @@ import {
   type LCPMetricWithAttribution,
   type TTFBMetricWithAttribution,
 } from 'web-vitals/attribution';
-import type { RumContext } from '../context';
+import type { PageView, RumContext } from '../context';
 import { observe } from '../browser/observe';
-import { guard } from '../guard';
+import { guard, safely } from '../guard';
 import { scrubUrlsInText } from '../privacy/url';
 import * as S from '../semconv';
 
@@ -68,37 +68,63 @@ function spanStart(metric: AnyMetric, now: number): number {
   if (metric.name === 'CLS' || metric.navigationType === 'back-forward-cache') {
     return Math.max(0, now - (metric.name === 'CLS' ? 0 : metric.value));
   }
+  // LCP and FCP of a soft navigation are measured from the interaction that started it
+  if (metric.navigationType === 'soft-navigation') return metric.navigationStartTime ?? 0;
   return 0; // navigation start: LCP, FCP and TTFB are measured from it
 }
 
 /**
- * One `web_vital` span per report. web-vitals reports final values (on input for LCP, when the
- * page is hidden for CLS and INP). A page hidden then shown again can report the same metric id
- * again: those reports carry `rum.web_vital.repeat = true` and the collector's histograms skip
- * them, so each page's vital is counted once. bfcache restores are new page views with new ids.
+ * The page view a metric belongs to: the document's, or for a soft navigation the route change
+ * our history patch saw for it (same URL, begun after the interaction that started it).
+ */
+function viewOf(ctx: RumContext, metric: AnyMetric): PageView {
+  if (metric.navigationType !== 'soft-navigation' || !metric.navigationURL) {
+    return ctx.documentView;
+  }
+  const url = ctx.scrub(metric.navigationURL);
+  const start = metric.navigationStartTime ?? 0;
+  return (
+    ctx.routeViews.find((view) => view.url === url && view.at >= start) ??
+    ctx.newPageView(metric.navigationURL)
+  );
+}
+
+/**
+ * One `web_vital` span per final value. LCP, FCP and TTFB are final when web-vitals reports them
+ * (on input or hide for LCP). INP and CLS can grow until the page goes, and web-vitals' own
+ * report on hide comes too late on some ways out (a navigation fires `pagehide` first) or not at
+ * all (its idle callback had not run): so every change is kept (`reportAllChanges`) and the
+ * latest value per metric id becomes a span when the page hides or leaves, by any path.
+ * A page hidden then shown again can report a metric id again: those reports carry
+ * `rum.web_vital.repeat = true` and the collector's histograms skip them, so each page's vital is
+ * counted once. bfcache restores are new page views with new ids.
  */
 export function trackWebVitals(
   ctx: RumContext,
   frames?: { spanFor(entry: PerformanceEntry): SpanContext | undefined },
 ): { stop(): void } {
   let stopped = false;
-  const reports = new Map<string, number>();
+  /** Spans sent and the last value sent, by metric id. */
+  const reports = new Map<string, { count: number; value: number }>();
+  /** INP and CLS values not yet sent, by metric id (the latest of each). */
+  const held = new Map<string, AnyMetric>();
 
-  const report = guard((metric: AnyMetric) => {
-    if (stopped) return;
-    const count = (reports.get(metric.id) ?? 0) + 1;
-    reports.set(metric.id, count);
+  const emit = (metric: AnyMetric): void => {
+    const last = reports.get(metric.id);
+    const count = (last?.count ?? 0) + 1;
+    reports.set(metric.id, { count, value: metric.value });
     const name = metric.name.toLowerCase();
     if (name === 'lcp' && count === 1) ctx.lcpRating = metric.rating;
     const now = performance.now();
     const start = spanStart(metric, now);
-    const view = ctx.documentView;
+    const view = viewOf(ctx, metric);
     const span = ctx.startSpan(
       S.SPAN_WEB_VITAL,
       {
         [S.ATTR_WEB_VITAL_NAME]: name,
         [S.ATTR_WEB_VITAL_VALUE]: metric.value,
-        [S.ATTR_WEB_VITAL_DELTA]: metric.delta,
+        // the change since this id's previous span (held changes add up)
+        [S.ATTR_WEB_VITAL_DELTA]: metric.value - (last?.value ?? 0),
         [S.ATTR_WEB_VITAL_ID]: metric.id,
         [S.ATTR_WEB_VITAL_RATING]: metric.rating,
         [S.ATTR_WEB_VITAL_NAVIGATION_TYPE]: metric.navigationType,
@@ -112,18 +138,59 @@ export function trackWebVitals(
       },
     );
     span.end(name === 'cls' ? start : Math.max(start, Math.min(now, start + metric.value)));
+  };
+  const report = guard((metric: AnyMetric) => {
+    if (!stopped) emit(metric);
   });
+  // Not at a `pagehide` that comes first (a navigation, a closing tab): the `visibilitychange`
+  // that follows is where web-vitals takes the observer's last records, maybe a slower INP.
+  const release = (): void => {
+    if (stopped || document.visibilityState !== 'hidden') return;
+    const metrics = [...held.values()];
+    held.clear();
+    metrics.forEach((metric) => safely(() => emit(metric)));
+  };
+  /**
+   * INP and CLS: the latest value is held and sent as the page hides. web-vitals can report twice
+   * within one `visibilitychange` (its records taken, then an idle callback it cut short), so a
+   * report while hidden is sent by the flush at the end of that event (our listener bubbles,
+   * after its capture ones), or by a timer if it came at another time.
+   */
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hold = guard((metric: AnyMetric) => {
+    if (stopped) return;
+    // a soft navigation began a new metric id: the previous view's value is final
+    for (const [id, previous] of held) {
+      if (previous.name === metric.name && id !== metric.id) {
+        held.delete(id);
+        emit(previous);
+      }
+    }
+    held.set(metric.id, { ...metric });
+    if (document.visibilityState === 'hidden' && timer === undefined) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        release();
+      });
+    }
+  });
+  ctx.onHide.add(release);
 
-  onLCP(report);
-  onINP(report);
-  onCLS(report);
-  onFCP(report);
+  // Per soft navigation where the browser has the Soft Navigations API (Chromium); elsewhere
+  // web-vitals ignores the option and reports the document's values only.
+  const soft = { reportSoftNavs: true };
+  onLCP(report, soft);
+  onINP(hold, { ...soft, reportAllChanges: true });
+  onCLS(hold, { ...soft, reportAllChanges: true });
+  onFCP(report, soft);
   onTTFB(report);
   const stopFid = trackFirstInputDelay(ctx);
 
   return {
     stop() {
       stopped = true;
+      clearTimeout(timer);
+      ctx.onHide.delete(release);
       stopFid?.();
     },
   };

@@ -38,12 +38,15 @@ export async function startE2E(
   };
 }
 
-/** Makes the page believe it was hidden, as web-vitals' own tests do, so final values report. */
+/**
+ * Makes the page believe it was hidden, as web-vitals' own tests do, so final values report. The
+ * event bubbles, as the browser's own does (listeners on `window` see it).
+ */
 export async function hidePage(page: Page): Promise<void> {
   await page.evaluate(() => {
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
     Object.defineProperty(document, 'hidden', { value: true, configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
   });
 }
 
@@ -51,7 +54,7 @@ export async function showPage(page: Page): Promise<void> {
   await page.evaluate(() => {
     Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
     Object.defineProperty(document, 'hidden', { value: false, configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
   });
 }
 

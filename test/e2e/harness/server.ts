@@ -16,6 +16,8 @@ export interface PageServer {
   url: string;
   /** Serves the script `file` at `path`, e.g. a bundle a test builds at run time. */
   serveScript(path: string, file: string): void;
+  /** JSON bodies pages posted to `/measured` (what the page measured apart from the SDK). */
+  measured: unknown[];
   close(): Promise<void>;
 }
 
@@ -36,15 +38,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * Serves the built SDK and the test pages on 127.0.0.1. Pages are HTML templates: `__ENDPOINT__`
  * becomes the OTLP receiver's URL. `?ttfbDelay=ms` delays the document response; `/hero.png?delay=`
- * delays an image (for LCP); any path under `/spa/` serves `spa.html` (client-side routes).
+ * delays an image (for LCP); any path under `/spa/` serves `spa.html` and under `/soft/` `softnav.html` (client-side routes).
  */
 export async function startPageServer(endpoint: string, port = 0): Promise<PageServer> {
   const scripts = new Map([
     ['/otel-rum.iife.js', join(root, 'dist', 'otel-rum.iife.js')],
     ['/otel-rum-sw.js', join(root, 'dist', 'otel-rum-sw.js')],
   ]);
+  const measured: unknown[] = [];
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/measured' && req.method === 'POST') {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      measured.push(JSON.parse(body));
+      res.writeHead(204).end();
+      return;
+    }
     const delay = Number(url.searchParams.get('delay') ?? url.searchParams.get('ttfbDelay') ?? 0);
     const script = scripts.get(url.pathname);
     if (script) {
@@ -64,7 +74,9 @@ export async function startPageServer(endpoint: string, port = 0): Promise<PageS
     }
     const name = url.pathname.startsWith('/spa/')
       ? 'spa'
-      : url.pathname.replace(/^\/(pages\/)?|\.html$/g, '');
+      : url.pathname.startsWith('/soft/')
+        ? 'softnav'
+        : url.pathname.replace(/^\/(pages\/)?|\.html$/g, '');
     const file = join(pagesDir, `${name || 'index'}.html`);
     if (!existsSync(file)) {
       res.writeHead(404).end('not found');
@@ -78,6 +90,7 @@ export async function startPageServer(endpoint: string, port = 0): Promise<PageS
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     serveScript: (path, file) => void scripts.set(path, file),
+    measured,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
