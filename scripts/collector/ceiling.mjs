@@ -17,6 +17,7 @@ export const REFERENCE_SIZES = {
   countries: 60 + 1,
   events: 20 + 1, // event names + other
   ratings: 4, // good, needs-improvement, poor, unknown
+  navigations: 2, // rum_navigation on the by-route vital families: hard, soft
   spanLabelSets: 100, // span_metrics aggregation_cardinality_limit (RUM_SPAN_SERIES_MAX)
 };
 
@@ -57,18 +58,21 @@ export function seriesCeiling(sizes = REFERENCE_SIZES, config = readConfig()) {
   for (const [by, [label, size, sym]] of Object.entries(segments)) {
     const ms = bounds[`rum.web_vital.by_${by}`];
     const perSet = Object.values(ms).reduce((a, b) => a + histogramSeries(b), 0);
+    // soft navigations have their own series by route only (every other family counts hard ones)
+    const [nav, navLabel, navSym] =
+      by === 'route' ? [sizes.navigations, ', rum_navigation', ' x 2'] : [1, '', ''];
     rows.push({
       metric: `rum_web_vital_by_${by}_milliseconds`,
-      labels: `browser_web_vital_name (lcp, inp, fcp, ttfb), ${label}`,
-      formula: `${perSet} x ${sym}`,
-      series: perSet * size,
+      labels: `browser_web_vital_name (lcp, inp, fcp, ttfb), ${label}${navLabel}`,
+      formula: `${perSet} x ${sym}${navSym}`,
+      series: perSet * size * nav,
     });
     const cls = histogramSeries(bounds[`rum.web_vital.cls.by_${by}`].cls);
     rows.push({
       metric: `rum_web_vital_cls_by_${by}`,
-      labels: `browser_web_vital_name (cls), ${label}`,
-      formula: `${cls} x ${sym}`,
-      series: cls * size,
+      labels: `browser_web_vital_name (cls), ${label}${navLabel}`,
+      formula: `${cls} x ${sym}${navSym}`,
+      series: cls * size * nav,
     });
   }
   const pair = histogramSeries(bounds['rum.web_vital.by_route_device'].lcp);

@@ -51,6 +51,67 @@ afterAll(async () => {
 });
 
 describe('browser -> collector -> Prometheus and Jaeger', () => {
+  it('counts soft navigations as page views of their route, with their own vitals by route', async () => {
+    const context = await browser.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${pages.url}/soft/home?service=e2e-soft`);
+    for (const route of ['a', 'b']) {
+      await page.click(`#to-${route}`);
+      await page.waitForFunction(
+        (r) => (document.getElementById(`hero-${r}`) as HTMLImageElement | null)?.complete,
+        route,
+      );
+      await page.waitForTimeout(300);
+      await page.click('#slow');
+      await page.waitForTimeout(1_500); // web-vitals' idle callback, see test/e2e/softnav.test.ts
+    }
+    await page.goto(`${pages.url}/pages/bare.html`);
+    await context.close();
+
+    const soft = 'service_name="e2e-soft"';
+    const byRoute = (query: string, routes: number) =>
+      eventually(async () => {
+        const r = await promQuery(prom, query);
+        if (r.length !== routes) throw new Error(`${query}: ${r.length} series`);
+        return Object.fromEntries(r.map((s) => [s.metric.rum_page_route, Number(s.value[1])]));
+      }, 60_000);
+    // the dashboards' p75 LCP by route, soft navigations only: both routes, each ~0.5-0.9 s
+    const p75 = await byRoute(
+      `histogram_quantile(0.75, sum by (le, rum_page_route) (rum_web_vital_by_route_milliseconds_bucket{${soft},browser_web_vital_name="lcp",rum_navigation="soft"}))`,
+      2,
+    );
+    expect(Object.keys(p75).sort()).toEqual(['/soft/a', '/soft/b']);
+    for (const value of Object.values(p75)) {
+      expect(value).toBeGreaterThan(500);
+      expect(value).toBeLessThanOrEqual(1000);
+    }
+    expect(
+      await byRoute(
+        `rum_web_vital_by_route_milliseconds_count{${soft},browser_web_vital_name="inp",rum_navigation="soft"}`,
+        2,
+      ),
+    ).toEqual({ '/soft/a': 1, '/soft/b': 1 });
+    // the document's own LCP is a hard navigation of the first route; other families count it only
+    expect(
+      await byRoute(
+        `rum_web_vital_by_route_milliseconds_count{${soft},browser_web_vital_name="lcp",rum_navigation="hard"}`,
+        1,
+      ),
+    ).toEqual({ '/soft/home': 1 });
+    expect(
+      await promValue(
+        prom,
+        `sum(rum_web_vital_by_device_milliseconds_count{${soft},browser_web_vital_name="lcp"})`,
+      ),
+    ).toBe(1);
+    // each soft navigation (a route_change) is a page view of its route
+    expect(await byRoute(`rum_page_views_by_route_total{${soft}}`, 3)).toEqual({
+      '/soft/home': 1,
+      '/soft/a': 1,
+      '/soft/b': 1,
+    });
+  });
+
   it('turns a real page view into the metrics the dashboards query, with a way back to the trace', async () => {
     const context = await browser.browser.newContext();
     const page = await context.newPage();
