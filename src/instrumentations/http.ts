@@ -37,7 +37,6 @@ export function trackHttp(ctx: RumContext, provider: TracerProvider): { stop(): 
   const common = {
     propagateTraceHeaderCorsUrls: config.propagateTraceHeaderCorsUrls.map(urlMatcher),
     ignoreUrls,
-    clearTimingResources: true,
   };
   const instrumentations: Instrumentation[] = [];
   if (config.instrumentations.fetch) {

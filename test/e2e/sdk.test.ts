@@ -324,6 +324,34 @@ describe('robustness', () => {
   });
 });
 
+describe("the page's own state", () => {
+  it('leaves the Resource Timing buffer alone: early resources are still listed after many fetches', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(initUrl());
+    const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
+    const resources = () =>
+      page.evaluate(() =>
+        performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname),
+      );
+    expect(await resources()).toContain('/otel-rum.iife.js');
+    // requests that drain one by one, then in parallel: the moments a cleaner would run
+    await page.evaluate(async () => {
+      for (let i = 0; i < 10; i++) await fetch(`/favicon.ico?seq=${i}`);
+      await Promise.all(Array.from({ length: 40 }, (_, i) => fetch(`/favicon.ico?par=${i}`)));
+    });
+    await page.waitForTimeout(800); // the fetch spans end 300 ms after their responses
+    // every request traced (CLIENT spans)
+    await e2e.receiver.waitFor(
+      (s) => s.filter((x) => x.kind === 3 && x.attributes['session.id'] === sessionId).length >= 50,
+    );
+    const listed = await resources();
+    expect(listed).toContain('/otel-rum.iife.js');
+    expect(listed.filter((p) => p === '/favicon.ico').length).toBeGreaterThanOrEqual(50);
+    await context.close();
+  });
+});
+
 describe('final and repeated vital reports', () => {
   it('marks a second report of the same metric id as a repeat', async () => {
     const context = await e2e.browser.browser.newContext();
