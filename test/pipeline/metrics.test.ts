@@ -136,8 +136,11 @@ describe('Web Vitals histograms', () => {
           'job',
           label,
           'service_name',
+          // by route only: hard navigations or soft ones (SPA routes)
+          ...(family === 'route' ? ['rum_navigation'] : []),
         ].sort(),
       );
+      if (family === 'route') expect(ttfb!.metric.rum_navigation).toBe('hard');
     }
     // the "worst segments" pair: LCP by route and device class together, nothing else
     expect(
