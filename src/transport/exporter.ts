@@ -6,6 +6,7 @@ import type { Consent } from '../types';
 import { clearRelay, createRelay, type Relay } from '../relay/client';
 import { createOutbox, type Dropped } from './outbox';
 import { createSender, KEEPALIVE_BUDGET_BYTES } from './sender';
+import { fixValueTypes } from './value-types';
 
 /** Spans kept in memory while consent is pending; the oldest go first past this bound. */
 export const PENDING_CONSENT_MAX_SPANS = 500;
@@ -39,14 +40,17 @@ const decoder = typeof TextDecoder === 'undefined' ? undefined : new TextDecoder
 
 /** Serializes spans to OTLP/JSON bodies that each fit the keepalive budget. */
 export function serialize(spans: ReadableSpan[]): { body: string; spans: number; bytes: number }[] {
-  const bytes = JsonTraceSerializer.serializeRequest(spans);
-  if (!bytes) return [];
-  if (bytes.length > MAX_BATCH_BYTES && spans.length > 1) {
+  const encoded = JsonTraceSerializer.serializeRequest(spans);
+  if (!encoded) return [];
+  const text = decoder ? decoder.decode(encoded) : String.fromCharCode(...encoded);
+  const body = fixValueTypes(text);
+  // the same escaping both times: the retyping only adds ASCII
+  const bytes = encoded.length + body.length - text.length;
+  if (bytes > MAX_BATCH_BYTES && spans.length > 1) {
     const half = Math.ceil(spans.length / 2);
     return [...serialize(spans.slice(0, half)), ...serialize(spans.slice(half))];
   }
-  const body = decoder ? decoder.decode(bytes) : String.fromCharCode(...bytes);
-  return [{ body, spans: spans.length, bytes: bytes.length }];
+  return [{ body, spans: spans.length, bytes }];
 }
 
 /**
