@@ -91,6 +91,25 @@ describe('API calls joined to backend traces', () => {
     await app.close();
   });
 
+  it('matches an allowed host only up to a boundary: a longer host name gets no traceparent', async () => {
+    const app = await openApp();
+    const port = new URL(demo.api).port;
+    const call = (host: string) =>
+      app.page.evaluate(async (url) => {
+        const res = await fetch(url);
+        return { status: res.status, traceparent: (await res.json()).traceparent };
+      }, `http://${host}:${port}/api/echo-headers`);
+    // 'http://api.localhost' is allowed: the same host on any port gets it
+    const allowed = await call('api.localhost');
+    expect(allowed.status).toBe(200);
+    expect(allowed.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    // another host whose name starts with it does not, and its call still succeeds
+    const other = await call('api.localhost.evil.localhost');
+    expect(other.status).toBe(200);
+    expect(other.traceparent).toBeNull();
+    await app.close();
+  });
+
   it('traces XHR with traceparent once', async () => {
     const app = await openApp();
     await app.page.click('#xhr');
