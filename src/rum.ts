@@ -1,4 +1,12 @@
-import { context, propagation, SpanKind, type Attributes } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  SpanKind,
+  type Attributes,
+  type Context,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { SamplingDecision, type Sampler, type Span } from '@opentelemetry/sdk-trace-base';
@@ -69,6 +77,29 @@ function consentAwareStore(
     forget() {
       backing = memoryStore();
       forgetStored(STORAGE_PREFIX);
+    },
+  };
+}
+
+/**
+ * A tracer provider whose spans start under the latest interaction when nothing else is active.
+ * With our context manager global this changes nothing; with the app's own (registered before
+ * initRum), its `active()` knows nothing of our clicks, and fetch/XHR spans would start new traces.
+ */
+function underInteraction(
+  provider: TracerProvider,
+  interactions: { interaction(): Context | undefined },
+): TracerProvider {
+  return {
+    getTracer(name, version, options) {
+      const tracer = provider.getTracer(name, version, options);
+      const startSpan: Tracer['startSpan'] = (spanName, spanOptions, parent = context.active()) =>
+        tracer.startSpan(
+          spanName,
+          spanOptions,
+          trace.getSpan(parent) ? parent : (interactions.interaction() ?? parent),
+        );
+      return { startSpan, startActiveSpan: tracer.startActiveSpan.bind(tracer) } as Tracer;
     },
   };
 }
@@ -221,7 +252,9 @@ function start(config: ResolvedConfig): Rum {
   function startTracking(): void {
     if (tracking.length || consent === 'denied') return;
     const on = config.instrumentations;
-    // Our context manager and propagator go global only where the app has none of its own.
+    // Our context manager and propagator go global only where the app has none of its own;
+    // where it has, ours stay local and the app's are used (fetch/XHR spans still find the
+    // click through underInteraction).
     const ownsContext = context.setGlobalContextManager(contextManager.enable());
     const ownsPropagation = propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     const frames = on.longAnimationFrames ? trackLongAnimationFrames(ctx) : undefined;
@@ -234,7 +267,7 @@ function start(config: ResolvedConfig): Rum {
         trackInteractions(ctx, (span, windowMs) =>
           contextManager.setInteraction(trace.setSpan(ctx.rootContext(), span), windowMs),
         ),
-      (on.fetch || on.xhr) && trackHttp(ctx, provider),
+      (on.fetch || on.xhr) && trackHttp(ctx, underInteraction(provider, contextManager)),
       frames,
       {
         stop() {
