@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { named, startE2E, vital, type E2E } from './harness/fixture';
+import { named, startE2E, vital, walkSoftRoutes, type E2E } from './harness/fixture';
 
 /**
  * Soft navigations (Chromium's Soft Navigations API): each SPA route gets its own LCP and INP,
@@ -30,18 +30,7 @@ describe('soft navigations (Chromium)', () => {
     );
     expect(supported, 'this Chromium has the Soft Navigations API').toBe(true);
     const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
-    for (const route of ['a', 'b']) {
-      await page.click(`#to-${route}`);
-      await page.waitForFunction(
-        (r) => (document.getElementById(`hero-${r}`) as HTMLImageElement | null)?.complete,
-        route,
-      );
-      await page.waitForTimeout(300);
-      await page.click('#slow');
-      // web-vitals takes interactions in an idle callback (at most 1 s later): a route left
-      // sooner can have its INP counted from an earlier value (see the README's Limitations)
-      await page.waitForTimeout(1_500);
-    }
+    await walkSoftRoutes(page);
     const soft = (await page.evaluate(() => (window as any).__soft)) as Soft;
     await page.goto(`${e2e.pages.url}/pages/bare.html`);
 

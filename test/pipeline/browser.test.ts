@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPipeline } from '../../scripts/lib/services.mjs';
 import { launchChromium, type LaunchedBrowser } from '../e2e/harness/browser';
 import { startDemo, type DemoServer } from '../e2e/harness/demo';
+import { walkSoftRoutes } from '../e2e/harness/fixture';
 import { startPageServer, type PageServer } from '../e2e/harness/server';
 import { startCdn } from './cdn';
 import { eventually, promExemplars, promQuery, promValue, traceById } from './query';
@@ -55,16 +56,7 @@ describe('browser -> collector -> Prometheus and Jaeger', () => {
     const context = await browser.browser.newContext();
     const page = await context.newPage();
     await page.goto(`${pages.url}/soft/home?service=e2e-soft`);
-    for (const route of ['a', 'b']) {
-      await page.click(`#to-${route}`);
-      await page.waitForFunction(
-        (r) => (document.getElementById(`hero-${r}`) as HTMLImageElement | null)?.complete,
-        route,
-      );
-      await page.waitForTimeout(300);
-      await page.click('#slow');
-      await page.waitForTimeout(1_500); // web-vitals' idle callback, see test/e2e/softnav.test.ts
-    }
+    await walkSoftRoutes(page);
     await page.goto(`${pages.url}/pages/bare.html`);
     await context.close();
 

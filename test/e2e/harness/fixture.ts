@@ -90,3 +90,22 @@ export function expectSpaRouteChanges(changes: ReceivedSpan[], pagesUrl: string)
   ]);
   expect(changes[0].attributes['rum.page.url']).toBe(`${pagesUrl}/spa/product/42?color=*&email=*`);
 }
+
+/**
+ * softnav.html's two soft navigations, as a user makes them: to route a, then b, each with its
+ * late hero image loaded and a slow (300 ms) click. web-vitals takes interactions in an idle
+ * callback (at most 1 s later): a route left sooner can have its INP counted from an earlier
+ * value (see the README's Limitations), so each route is left 1.5 s after its click.
+ */
+export async function walkSoftRoutes(page: Page): Promise<void> {
+  for (const route of ['a', 'b']) {
+    await page.click(`#to-${route}`);
+    await page.waitForFunction(
+      (r) => (document.getElementById(`hero-${r}`) as HTMLImageElement | null)?.complete,
+      route,
+    );
+    await page.waitForTimeout(300);
+    await page.click('#slow');
+    await page.waitForTimeout(1_500);
+  }
+}
