@@ -1,4 +1,4 @@
-import { reportInternalError } from '../guard';
+import { reportInternalError, warn } from '../guard';
 import type { KeyValueStore } from '../browser/storage';
 import { RELAY_PROTOCOL, type RelayBatch, type RelayReply, type RelayRequest } from './protocol';
 
@@ -53,6 +53,29 @@ export function clearRelay(store: KeyValueStore): void {
 }
 
 /**
+ * Registers the relay script unless the scope it would take already has a service worker of the
+ * app's: registering over it would replace the app's worker (ours calls `skipWaiting` and
+ * `clients.claim`). Our own registration (the same script path, whatever its query) is updated.
+ */
+async function registerRelay(container: ServiceWorkerContainer, script: string): Promise<void> {
+  // the registration whose scope covers the script's URL: the one at the scope it would take, or
+  // a wider one that would lose the pages under it
+  const existing = await container.getRegistration(script);
+  const path = (url: string): string => new URL(url, location.href).pathname;
+  const other = [existing?.active, existing?.waiting, existing?.installing].find(
+    (worker) => worker && path(worker.scriptURL) !== path(script),
+  );
+  if (other) {
+    warn(
+      `serviceWorker: ${script} not registered, it would take over ${other.scriptURL}. Add the ` +
+        `relay to that worker instead: import { installRelay } from 'otel-rum/sw'; installRelay(self)`,
+    );
+    return;
+  }
+  await container.register(script);
+}
+
+/**
  * Finds (and with `register`, installs) the otel-rum relay worker. Without a service worker
  * API, or with a worker that does not answer the ping, the page sends by itself.
  */
@@ -94,9 +117,7 @@ export function createRelay(store: KeyValueStore, register?: string): Relay | un
   };
   container.addEventListener('controllerchange', ping);
   ping();
-  if (register) {
-    container.register(register).catch(reportInternalError);
-  }
+  if (register) void registerRelay(container, register).catch(reportInternalError);
 
   return {
     ready() {

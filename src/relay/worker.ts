@@ -92,8 +92,6 @@ async function atomically<T>(change: (store: IDBObjectStore, batches: Stored[]) 
   });
 }
 
-/** Ids received by this worker instance, before their write to IndexedDB has committed. */
-const received = new Set<string>();
 let backoffUntil = 0;
 let attempt = 0;
 let running: Promise<void> | undefined;
@@ -312,26 +310,26 @@ async function handle(request: RelayRequest, reply: (r: RelayReply) => void): Pr
       break;
     case 'relay': {
       const { batch } = request;
-      // the same batch twice (a page that asked again) is stored and sent once
-      if (!received.has(batch.id)) {
-        received.add(batch.id);
-        await atomically((store, batches) => {
-          if (batches.some((b) => b.id === batch.id)) return;
-          const row: Stored = { ...batch, state: 'queued', at: Date.now() };
-          store.put(row);
-          keepWithin(store, [...batches, row], request.maxChars);
-        });
-      }
+      // Confirmed only once the write has committed: a failed one rejects (the page is answered
+      // `ok: false` and keeps the batch). The same batch posted twice, even while the first write
+      // is pending, is stored and sent once: read-write transactions run one after the other, so
+      // the second one sees what the first committed (or, if that failed, writes the batch itself).
+      await atomically((store, batches) => {
+        if (batches.some((b) => b.id === batch.id)) return;
+        const row: Stored = { ...batch, state: 'queued', at: Date.now() };
+        store.put(row);
+        keepWithin(store, [...batches, row], request.maxChars);
+      });
       reply({ ok: true });
       break;
     }
     case 'status': {
+      // only what is committed: a batch whose write is pending or failed is not known
       const stored = await atomically((_, batches) => new Set(batches.map((b) => b.id)));
-      reply({ ok: true, known: request.ids.filter((id) => received.has(id) || stored.has(id)) });
+      reply({ ok: true, known: request.ids.filter((id) => stored.has(id)) });
       break;
     }
     case 'clear':
-      received.clear();
       await atomically((store) => void store.clear());
       return;
   }

@@ -32,7 +32,7 @@ export interface ExporterOptions {
   store: KeyValueStore;
   outboxMaxChars?: number;
   onDropped?: (dropped: Dropped) => void;
-  /** Register this relay service worker script (see src/relay); a worker already there is used anyway. */
+  /** Register this relay service worker script (see src/relay), unless another script's worker has the scope (then `installRelay` in that worker); a relay already there is used anyway. */
   serviceWorker?: string;
 }
 
