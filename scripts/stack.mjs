@@ -8,11 +8,14 @@
 // Environment: DEMO_WEB_PORT (8080), DEMO_API_PORT (8081), DEMO_WEB_ROOT (demo/web/dist), the
 // collector/Prometheus/Jaeger variables of scripts/lib/services.mjs (RUM_OTLP_HTTP_PORT 4318,
 // PROMETHEUS_PORT 9090, JAEGER_QUERY_HTTP_PORT 16686, ...; 0 picks a free port),
-// RUM_CORS_ALLOWED_ORIGINS (default: the shop's origins), and for --traffic LOADGEN_VISITORS (20),
+// RUM_CORS_ALLOWED_ORIGINS (default: the shop's origins), RUM_SOURCEMAP_DIR (default: a
+// directory in the stack's log dir where <service>/<version> of the shop links to its build, so
+// the collector symbolicates the shop's errors), and for --traffic LOADGEN_VISITORS (20),
 // LOADGEN_DURATION (300), LOADGEN_CONCURRENCY (2).
 import { spawn, execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT, freePort } from './lib/services.mjs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ROOT, freePort, stackDir } from './lib/services.mjs';
 import { startPipelineStack } from './collector/stack.mjs';
 
 const HOST = '127.0.0.1';
@@ -70,6 +73,29 @@ function stopChild({ child }) {
   });
 }
 
+/**
+ * The sourcemap processor's layout for the shop: <dir>/<service.name>/<service.version> is a
+ * link to the shop's build (app.js.map beside app.js), the name and version read from the built
+ * index.html (demo/web/index.html). A link, not a copy: a rebuild of the shop is seen at once.
+ */
+async function shopSourceMaps(webRoot) {
+  let page = '';
+  try {
+    page = readFileSync(join(webRoot, 'index.html'), 'utf8');
+  } catch {
+    // no build yet: the demo server says so; errors then stay minified
+  }
+  const service = /serviceName:\s*'([^'/]+)'/.exec(page)?.[1];
+  const version = /serviceVersion:\s*'([^'/]+)'/.exec(page)?.[1];
+  if (!service || !version) return undefined;
+  const dir = join(await stackDir(), 'sourcemaps');
+  const link = join(dir, service, version);
+  mkdirSync(join(dir, service), { recursive: true });
+  rmSync(link, { force: true }); // a kept OTEL_RUM_STACK_DIR from an earlier run
+  symlinkSync(resolve(webRoot), link, 'dir');
+  return { dir, service, version };
+}
+
 async function shutdown(code) {
   stopping ??= (async () => {
     console.log('\nstopping ...');
@@ -102,6 +128,16 @@ async function main() {
   const shop = `http://${HOST}:${webPort}`;
   // the collector must accept the shop's browsers (startPipelineStack reads this variable)
   process.env.RUM_CORS_ALLOWED_ORIGINS ??= JSON.stringify([shop, `http://localhost:${webPort}`]);
+  // the collector reads the shop's source maps (its errors arrive symbolicated, with a group)
+  const webRoot = process.env.DEMO_WEB_ROOT ?? join(ROOT, 'demo/web/dist');
+  let sourceMaps = process.env.RUM_SOURCEMAP_DIR;
+  if (!sourceMaps) {
+    const maps = await shopSourceMaps(webRoot);
+    sourceMaps = maps
+      ? `${maps.dir}  (${maps.service}/${maps.version} -> ${webRoot})`
+      : `none (no shop build in ${webRoot})`;
+    if (maps) process.env.RUM_SOURCEMAP_DIR = maps.dir;
+  }
 
   console.log(
     'starting Jaeger, the collector and Prometheus (the first run builds them from Go modules) ...',
@@ -148,6 +184,7 @@ async function main() {
       `  metrics     ${collector.metricsUrl}`,
       `  prometheus  ${prometheus.url}`,
       `  jaeger      ${jaeger.url}`,
+      `  sourcemaps  ${sourceMaps}`,
       `  logs        ${stack.dir}`,
       args.includes('--traffic') ? '  traffic     starting the traffic generator' : '',
       'Ctrl-C stops everything.',

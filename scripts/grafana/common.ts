@@ -8,6 +8,8 @@ import {
   DashboardLinkType,
   QueryVariableBuilder,
   RowBuilder,
+  CustomVariableBuilder,
+  TextBoxVariableBuilder,
   ThresholdsConfigBuilder,
   ThresholdsMode,
   VariableRefresh,
@@ -112,6 +114,48 @@ export function labelVariable(
     .sort(VariableSort.AlphabeticalAsc);
 }
 
+/**
+ * Hard or soft navigations. Only the by-route vital families (rum_web_vital_by_route_milliseconds,
+ * rum_web_vital_cls_by_route) carry `rum_navigation`: `soft` for the vitals of SPA route changes
+ * (Chromium's Soft Navigations API), `hard` for page loads, reloads, back/forward and bfcache
+ * restores. Every other vital family counts hard navigations only.
+ */
+export function navigationVariable(): CustomVariableBuilder {
+  return new CustomVariableBuilder('navigation')
+    .label('Navigation')
+    .description(
+      'Vitals of hard navigations (page loads, reloads, back/forward, bfcache restores) or soft ones (SPA route changes, measured where the browser has the Soft Navigations API: Chromium). Applies to the panels by route (and the overview, which reads the by-route family); the device class, connection, browser, country and route x device class panels show page loads (hard navigations) only.',
+    )
+    .values('hard,soft')
+    .options([
+      { text: 'All', value: '$__all', selected: true },
+      { text: 'hard', value: 'hard', selected: false },
+      { text: 'soft', value: 'soft', selected: false },
+    ])
+    .current({ text: 'All', value: '$__all' })
+    .includeAll(true)
+    .allValue('.*')
+    .multi(false);
+}
+
+/** The matcher of `navigationVariable` (by-route vital families only). */
+export const NAVIGATION = 'rum_navigation=~"$navigation"';
+
+/**
+ * One error group (`exception.fingerprint`, set by the collector's sourcemap processor): a text
+ * box, `.*` for all. Fingerprints are unbounded, so they are a trace attribute, never a metric
+ * label, and this variable filters trace panels only.
+ */
+export function fingerprintVariable(): TextBoxVariableBuilder {
+  return new TextBoxVariableBuilder('fingerprint')
+    .label('Error group')
+    .description(
+      'exception.fingerprint of one error group (16 hex digits; click one in "Top error groups"), or .* for every group. Filters the error group examples (Tempo).',
+    )
+    .defaultValue('.*')
+    .current({ text: '.*', value: '.*' });
+}
+
 /** Values from every RUM series: sessions, API calls and events can have routes page views lack. */
 export const ANY_RUM_METRIC = '__name__=~"rum_.+"';
 
@@ -162,11 +206,16 @@ export function prom(
 }
 
 /** A TraceQL search (a table of matching spans) or, with `metrics`, a TraceQL metrics query. */
-export function traceql(query: string, o: { metrics?: 'instant' | 'range'; limit?: number } = {}) {
+export function traceql(
+  query: string,
+  o: { metrics?: 'instant' | 'range'; limit?: number; exemplars?: number } = {},
+) {
   const q = new TempoQuery().datasource(TEMPO).queryType('traceql').query(query).filters([]);
   if (o.metrics) {
     q.metricsQueryType(o.metrics === 'instant' ? MetricsQueryType.Instant : MetricsQueryType.Range);
     if (o.metrics === 'range') q.step('1m');
+    // example traces as exemplars on the series (a range query's points link to them)
+    if (o.exemplars) q.exemplars(o.exemplars);
   } else {
     q.limit(o.limit ?? 20)
       .spss(3)

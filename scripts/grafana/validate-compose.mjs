@@ -4,13 +4,21 @@
 //     ../shared/schemas/compose-spec.json relative to the repo root (or $COMPOSE_SCHEMA);
 //  2. every host path it bind-mounts exists, and so does every repo file a service runs
 //     (`node <file>`); demo/web/dist is a build output, so its source dir demo/web is checked;
-//  3. the collector service runs otel/opentelemetry-collector-contrib at otel-collector/VERSION
-//     and mounts otel-collector/config.yaml, the config the pipeline tests run, and exports traces
-//     to RUM_TRACES_OTLP_ENDPOINT;
+//     Every `build:` context exists with its Dockerfile, and so does every file the Dockerfile
+//     COPYs from the context;
+//  3. the collector service is our image otel-rum/otelcol-rum at otel-collector/VERSION, built
+//     from otel-collector/Dockerfile (whose OTELCOL_VERSION is that version too), mounts
+//     otel-collector/config.yaml, the config the pipeline tests run, and exports traces to
+//     RUM_TRACES_OTLP_ENDPOINT; the demo's source maps reach the sourcemap processor's layout,
+//     <RUM_SOURCEMAP_DIR>/<service.name>/<service.version>/<script path>.map, for the service,
+//     version and script of demo/web/index.html (the `build` service copies them into a volume
+//     the collector mounts at RUM_SOURCEMAP_DIR);
 //  4. the trace stores: tempo runs a released grafana/tempo image (no Tempo is built here) on
 //     tempo/tempo.yaml; the `jaeger` profile's jaeger runs jaegertracing/jaeger at the Jaeger v2
 //     release of jaeger/VERSION's module version (v1.75.0 -> 2.12.0), on jaeger/config.yaml.
 // Exits 1 listing every failure.
+//   node scripts/grafana/validate-compose.mjs [compose file]   (default: docker-compose.yml;
+//   relative paths in it are the repo's either way)
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +27,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const file = join(root, 'docker-compose.yml');
+const file = resolve(process.argv[2] ?? join(root, 'docker-compose.yml'));
 const schemaPath =
   process.env.COMPOSE_SCHEMA ?? resolve(root, '..', 'shared/schemas/compose-spec.json');
 /** Build outputs the compose file mounts or points at -> the source dir checked instead. */
@@ -47,7 +55,8 @@ const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
 if (/draft-07/.test(schema.$schema ?? ''))
   schema.$schema = 'http://json-schema.org/draft-07/schema#';
 const validate = ajv.compile(schema);
-if (validate(compose)) ok(`docker-compose.yml validates against ${relative(root, schemaPath)}`);
+if (validate(compose))
+  ok(`${relative(root, file)} validates against ${relative(root, schemaPath)}`);
 else
   for (const e of validate.errors)
     fail(`schema: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
@@ -88,6 +97,38 @@ for (const [name, svc] of Object.entries(compose.services ?? {})) {
   }
 }
 
+// build contexts: the directory, its Dockerfile, and what the Dockerfile copies from it
+for (const [name, svc] of Object.entries(compose.services ?? {})) {
+  if (!svc.build) continue;
+  const build = typeof svc.build === 'string' ? { context: svc.build } : svc.build;
+  const context = (build.context ?? '.').replace(/^\.\/?/, '').replace(/\/$/, '') || '.';
+  if (!existsSync(join(root, context))) {
+    fail(`${name} build: context ${context} does not exist`);
+    continue;
+  }
+  ok(`${name} build: context ${context} exists`);
+  if (build.dockerfile_inline) continue;
+  const dockerfile = join(context, build.dockerfile ?? 'Dockerfile');
+  if (!existsSync(join(root, dockerfile))) {
+    fail(`${name} build: ${dockerfile} does not exist`);
+    continue;
+  }
+  ok(`${name} build: ${dockerfile} exists`);
+  // COPY [--chown=..] src... dest, from the context (not --from=<stage>)
+  for (const line of readFileSync(join(root, dockerfile), 'utf8').split('\n')) {
+    const words = line.trim().split(/\s+/);
+    if (!/^(COPY|ADD)$/i.test(words[0] ?? '')) continue;
+    const args = words.slice(1);
+    if (args.some((a) => a.startsWith('--from'))) continue;
+    const sources = args.filter((a) => !a.startsWith('--')).slice(0, -1);
+    for (const src of sources) {
+      const rel = join(context, src);
+      if (existsSync(join(root, rel))) ok(`${name} build: ${dockerfile} copies ${rel}`);
+      else fail(`${name} build: ${dockerfile} copies ${rel}, which does not exist`);
+    }
+  }
+}
+
 /**
  * The service bind-mounts `hostPath` and passes its container path to `flag` (`--flag=path` or
  * `--flag path`): it runs the repo's file.
@@ -114,17 +155,102 @@ function image(name, expected, why) {
   else fail(`${name} image is ${actual}, expected ${expected} (${why})`);
 }
 
-// 3. the collector is the tested one
+// 3. the collector is the tested one: our build (the contrib image has no sourcemap processor)
 const version = readFileSync(join(root, 'otel-collector/VERSION'), 'utf8').trim();
-image('collector', `otel/opentelemetry-collector-contrib:${version}`, 'otel-collector/VERSION');
+const collector = compose.services?.collector ?? {};
+image('collector', `otel-rum/otelcol-rum:${version}`, 'otel-collector/VERSION, our build');
+const collectorBuild =
+  typeof collector.build === 'string' ? { context: collector.build } : collector.build;
+if (collectorBuild?.context?.replace(/^\.\//, '').replace(/\/$/, '') === 'otel-collector')
+  ok('collector is built from otel-collector/ (its Dockerfile: the Builder manifest)');
+else
+  fail(`collector must be built from ./otel-collector (build: ${JSON.stringify(collector.build)})`);
+const dockerfileText = (() => {
+  try {
+    return readFileSync(
+      join(root, 'otel-collector', collectorBuild?.dockerfile ?? 'Dockerfile'),
+      'utf8',
+    );
+  } catch {
+    return '';
+  }
+})();
+const argDefault = /^ARG OTELCOL_VERSION=(\S+)/m.exec(dockerfileText)?.[1];
+const argGiven = collectorBuild?.args?.OTELCOL_VERSION ?? argDefault;
+if (String(argGiven) === version)
+  ok(`collector image built at OTELCOL_VERSION ${version} (otel-collector/VERSION)`);
+else
+  fail(
+    `collector build OTELCOL_VERSION is ${argGiven} (Dockerfile default ${argDefault}), expected ${version} (otel-collector/VERSION)`,
+  );
 runsMounted('collector', './otel-collector/config.yaml', '--config');
-const collectorEnv = compose.services?.collector?.environment ?? {};
+const collectorEnv = collector.environment ?? {};
 if (
   'RUM_TRACES_OTLP_ENDPOINT' in collectorEnv &&
   !Object.keys(collectorEnv).some((k) => k.startsWith('RUM_TEMPO_'))
 )
   ok('collector exports traces to RUM_TRACES_OTLP_ENDPOINT');
 else fail('collector must set RUM_TRACES_OTLP_ENDPOINT (the RUM_TEMPO_* names are gone)');
+
+// Source maps: the demo's service, version and script, as its page sets them up
+const page = readFileSync(join(root, 'demo/web/index.html'), 'utf8');
+const shopBuild = readFileSync(join(root, 'demo/web/build.mjs'), 'utf8');
+const service = /serviceName:\s*'([^']+)'/.exec(page)?.[1];
+const serviceVersion = /serviceVersion:\s*'([^']+)'/.exec(page)?.[1];
+const script = /<script src="\/([^"]+\.js)"[^>]*defer/.exec(page)?.[1];
+if (!service || !serviceVersion || !script)
+  fail(`demo/web/index.html: no serviceName / serviceVersion / app script found`);
+else if (
+  !shopBuild.includes(`outfile: join(out, '${script}')`) ||
+  !/sourcemap: true/.test(shopBuild)
+)
+  fail(`demo/web/build.mjs must write ${script} with its source map (outfile, sourcemap: true)`);
+else {
+  const mapRel = `${service}/${serviceVersion}/${script}.map`;
+  const dir = collectorEnv.RUM_SOURCEMAP_DIR;
+  /** The volume (named) the collector mounts at RUM_SOURCEMAP_DIR. */
+  const volumeAt = (svc, target) =>
+    (svc?.volumes ?? [])
+      .map((v) => (typeof v === 'string' ? v.split(':') : [v.source, v.target]))
+      .find(([, t]) => t?.replace(/\/$/, '') === target)?.[0];
+  const volume = dir ? volumeAt(collector, dir) : undefined;
+  if (!dir || !volume || /^[./~]/.test(volume))
+    fail(
+      `collector must mount a named volume at its RUM_SOURCEMAP_DIR (${dir}) for the demo's maps`,
+    );
+  else {
+    ok(`collector reads source maps from volume ${volume} at RUM_SOURCEMAP_DIR ${dir}`);
+    // the service that fills it: copies demo/web/dist/<script>.map to <mount>/<service>/<version>/
+    const writers = Object.entries(compose.services ?? {}).flatMap(([name, svc]) => {
+      const mount = (svc.volumes ?? []).find(
+        (v) => typeof v === 'string' && v.split(':')[0] === volume && !v.endsWith(':ro'),
+      );
+      if (!mount) return [];
+      const target = mount.split(':')[1].replace(/\/$/, '');
+      const cmd = (
+        Array.isArray(svc.command) ? svc.command.join(' ') : String(svc.command ?? '')
+      ).replace(/\s+/g, ' ');
+      const copy = `cp demo/web/dist/${script}.map ${target}/${mapRel}`;
+      const mkdir = `mkdir -p ${target}/${dirname(mapRel)}`;
+      return [
+        { name, copies: cmd.includes(mkdir) && cmd.includes(copy), copy: `${mkdir} && ${copy}` },
+      ];
+    });
+    const writer = writers.find((w) => w.copies);
+    if (writer)
+      ok(
+        `${writer.name} copies the demo's ${script}.map to ${dir}/${mapRel} (demo/web/index.html: ${service} ${serviceVersion})`,
+      );
+    else
+      fail(
+        `no service copies the demo's map into volume ${volume} as ${mapRel} (demo/web/index.html: ${service} ${serviceVersion}); expected e.g. \`${writers[0]?.copy ?? `cp demo/web/dist/${script}.map <mount>/${mapRel}`}\``,
+      );
+    const demoDeps = compose.services?.demo?.depends_on ?? {};
+    if (writer && demoDeps[writer.name]?.condition === 'service_completed_successfully')
+      ok(`demo starts after ${writer.name} completed: no error before the maps are there`);
+    else if (writer) fail(`demo must depend on ${writer.name} (service_completed_successfully)`);
+  }
+}
 
 // 4. the trace stores
 const tempoImage = compose.services?.tempo?.image ?? '';

@@ -26,7 +26,7 @@ import {
   type TargetResult,
   type TraceSearchEquivalent,
 } from './panels';
-import { driveTraffic } from './traffic';
+import { SOFT_ROUTE, driveTraffic } from './traffic';
 
 let stack: any;
 let demo: DemoServer | undefined;
@@ -91,6 +91,9 @@ const TEMPO_ONLY = [
   'errors.json / Top error messages (TraceQL metrics) [tempo metrics]',
   'errors.json / Top error types by route (TraceQL metrics) [tempo metrics]',
   'errors.json / Example error traces [tempo search]',
+  'errors.json / Top error groups (TraceQL metrics) [tempo metrics]',
+  'errors.json / Error groups over time (example traces as exemplars) [tempo metrics]',
+  'errors.json / Error group examples [tempo search]',
   'sessions-business.json / Journey steps (useJourneyStep, TraceQL metrics) [tempo metrics]',
 ];
 
@@ -115,6 +118,23 @@ const JAEGER_EQUIVALENTS: Record<string, TraceSearchEquivalent> = {
       'rum.browser.family',
       'rum.page.url',
     ],
+  },
+  // { name = "error" && span.exception.fingerprint =~ "$fingerprint" && TRACE_FILTER }
+  //   | select(span.exception.fingerprint, span.exception.type, span.exception.message,
+  //     span.exception.stacktrace, span.rum.page.route, span.rum.browser.family)
+  // and one group at a time ($fingerprint set): Jaeger's search by tag exception.fingerprint
+  'errors.json / Error group examples': {
+    operation: 'error',
+    required: ['exception.fingerprint'],
+    columns: [
+      'exception.fingerprint',
+      'exception.type',
+      'exception.message',
+      'exception.stacktrace',
+      'rum.page.route',
+      'rum.browser.family',
+    ],
+    groupTag: 'exception.fingerprint',
   },
 };
 
@@ -182,9 +202,48 @@ describe('dashboards', () => {
               JSON.stringify(Object.fromEntries(eq.columns.map((c) => [c, example.attributes[c]])))
             : ''),
       );
+      if (r.groups)
+        console.log(
+          `[dashboards] ${panel}: one group at a time, by tag ${eq.groupTag}: ${JSON.stringify(r.groups)}`,
+        );
       expect(r.errors, panel).toEqual([]);
       expect(r.spans.length, panel).toBeGreaterThan(0);
+      if (eq.groupTag) expect(Object.keys(r.groups ?? {}).length, panel).toBeGreaterThan(0);
     }
+  });
+
+  it('with navigation = soft, every panel on the by-route vital families returns the soft-navigation vitals', async () => {
+    // the by-route families carry rum_navigation; the traffic sent soft-navigation vitals on a
+    // route of their own
+    const soft = await promQuery(
+      stack.prometheus.url,
+      `sum by (browser_web_vital_name, rum_navigation) (rum_web_vital_by_route_milliseconds_count{rum_page_route="${SOFT_ROUTE}"}) or sum by (browser_web_vital_name, rum_navigation) (rum_web_vital_cls_by_route_count{rum_page_route="${SOFT_ROUTE}"})`,
+    );
+    expect(
+      soft.map((s) => `${s.metric.browser_web_vital_name} ${s.metric.rum_navigation}`).sort(),
+    ).toEqual(['cls', 'fcp', 'inp', 'lcp', 'ttfb'].map((v) => `${v} soft`));
+    // and they stay out of every other family (hard navigations only)
+    const elsewhere = await promQuery(
+      stack.prometheus.url,
+      `count({__name__=~"rum_web_vital_.+_count", __name__!~"rum_web_vital_(by_route_milliseconds|cls_by_route)_count", rum_page_route="${SOFT_ROUTE}"})`,
+    );
+    expect(elsewhere).toEqual([]);
+    let checked = 0;
+    const empty: string[] = [];
+    for (const [file, d] of dashboards()) {
+      if (!d.templating.list.some((v) => v.name === 'navigation')) continue;
+      for (const t of await checkDashboard(d, apis(), { navigation: 'soft' })) {
+        if (!/rum_navigation/.test(t.query) || t.historical) continue;
+        checked++;
+        if (t.error || t.series === 0)
+          empty.push(`${file} / ${t.panel} [${t.refId}]: ${t.error ?? 'no data'}`);
+      }
+    }
+    console.log(
+      `[dashboards] navigation = soft: ${checked - empty.length} of ${checked} by-route targets return data`,
+    );
+    expect(checked).toBeGreaterThan(0);
+    expect(empty).toEqual([]);
   });
 });
 

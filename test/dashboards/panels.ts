@@ -29,8 +29,11 @@ interface Variable {
   name: string;
   type: string;
   definition?: string;
+  /** custom: `a,b,c`; textbox: the default value */
+  query?: string;
   multi?: boolean;
   includeAll?: boolean;
+  allValue?: string;
   current?: { value: string | string[] };
 }
 export interface Dashboard {
@@ -74,15 +77,29 @@ async function getJson(url: string): Promise<any> {
 const substitute = (q: string, values: Record<string, string>) =>
   q.replace(/\$(\w+)/g, (m, name: string) => values[name] ?? m);
 
-/** Resolves the dashboard's variables in order, each from the label values that exist. */
+/**
+ * Resolves the dashboard's variables in order, each from the label values that exist; a custom
+ * variable from its values (All: its `allValue`, as Grafana sends it), a text box from its default.
+ * `set` picks a value instead (e.g. `{ navigation: 'soft' }`).
+ */
 export async function resolveVariables(
   d: Dashboard,
   apis: Apis,
+  set: Record<string, string> = {},
 ): Promise<{ values: Record<string, string>; options: Record<string, string[]> }> {
   const values: Record<string, string> = {};
   const options: Record<string, string[]> = {};
   const end = Math.floor(Date.now() / 1000);
   for (const v of d.templating.list) {
+    if (v.type === 'custom' || v.type === 'textbox') {
+      options[v.name] = v.type === 'custom' ? (v.query ?? '').split(',').map((x) => x.trim()) : [];
+      const all = v.allValue ?? `(${options[v.name]!.map(escapeRegex).join('|')})`;
+      const current = String(v.current?.value ?? '');
+      values[v.name] =
+        set[v.name] ??
+        (v.type === 'textbox' ? (v.query ?? current) : current === '$__all' ? all : current);
+      continue;
+    }
     const m = /^label_values\((.*),\s*(\w+)\)$/.exec(v.definition ?? '');
     if (v.type !== 'query' || !m) throw new Error(`${d.uid}: unsupported variable ${v.name}`);
     const selector = substitute(m[1]!, values);
@@ -124,8 +141,12 @@ async function runProm(t: Target, q: string, apis: Apis): Promise<number> {
  * Runs one dashboard's Prometheus targets; Grafana's macros replaced with the test's window.
  * TraceQL targets are returned unrun, `tempoOnly`, with their variables resolved.
  */
-export async function checkDashboard(d: Dashboard, apis: Apis): Promise<TargetResult[]> {
-  const { values } = await resolveVariables(d, apis);
+export async function checkDashboard(
+  d: Dashboard,
+  apis: Apis,
+  set: Record<string, string> = {},
+): Promise<TargetResult[]> {
+  const { values } = await resolveVariables(d, apis, set);
   const macros: Record<string, string> = {
     __range: `${apis.rangeSeconds}s`,
     __rate_interval: '30s',
@@ -178,6 +199,11 @@ export interface TraceSearchEquivalent {
   required?: string[];
   /** attributes the panel shows (`select(...)`): on at least one span listed */
   columns: string[];
+  /**
+   * An attribute the panel filters by one value (`span.exception.fingerprint =~ "$fingerprint"`):
+   * for a few values found, a Jaeger search by that tag must find spans, all with that value.
+   */
+  groupTag?: string;
 }
 
 export interface TraceSearchResult {
@@ -186,6 +212,8 @@ export interface TraceSearchResult {
   spans: FoundSpan[];
   /** problems: traces Jaeger returned without a matching span, missing columns */
   errors: string[];
+  /** `groupTag` value -> spans the search by that tag alone found */
+  groups?: Record<string, number>;
 }
 
 const ms = (d: string) => Number(/^(\d+)ms$/.exec(d)?.[1] ?? NaN);
@@ -246,5 +274,47 @@ export async function checkTraceSearch(
   for (const c of eq.columns)
     if (out.spans.length && !out.spans.some((s) => s.attributes[c] !== undefined))
       out.errors.push(`no span found carries ${c}`);
+  if (eq.groupTag) out.groups = await checkGroups(eq, eq.groupTag, out, startMs, endMs, apis);
   return out;
+}
+
+/**
+ * One group at a time, as the panel shows it with its variable set: for up to 3 values of `tag`
+ * among the spans found, Jaeger's search by service, operation and that tag alone finds spans of
+ * that group and no other.
+ */
+async function checkGroups(
+  eq: TraceSearchEquivalent,
+  tag: string,
+  out: TraceSearchResult,
+  startMs: number,
+  endMs: number,
+  apis: Apis,
+): Promise<Record<string, number>> {
+  const groups: Record<string, number> = {};
+  const seen = new Map<string, string>(); // value -> service
+  for (const s of out.spans) {
+    const v = s.attributes[tag];
+    if (typeof v === 'string' && !seen.has(v)) seen.set(v, String(s.resource['service.name']));
+  }
+  if (!seen.size) out.errors.push(`no span found carries ${tag}`);
+  for (const [value, service] of [...seen].slice(0, 3)) {
+    const found = await jaegerSearch(apis.jaeger, {
+      service,
+      operation: eq.operation,
+      tags: { [tag]: value },
+      startMs,
+      endMs,
+    });
+    out.searches++;
+    // Jaeger returns whole traces: each must hold a span of this group (a page view's trace can
+    // hold errors of other groups too)
+    const mine = found.filter((s) => s.name === eq.operation && s.attributes[tag] === value);
+    for (const id of new Set(found.map((s) => s.traceId)))
+      if (!mine.some((s) => s.traceId === id))
+        out.errors.push(`${tag}=${value}: trace ${id} has no ${eq.operation} span of that group`);
+    if (!mine.length) out.errors.push(`${tag}=${value}: Jaeger found no ${eq.operation} span`);
+    groups[value] = mine.length;
+  }
+  return groups;
 }

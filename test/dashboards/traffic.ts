@@ -2,6 +2,7 @@
 // by the demo server, with the real SDK exporting to the real collector. Each visitor has its
 // own browser context (own session), country header and device profile.
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { hexId, postJson, tracesPayload, webVital } from '../pipeline/otlp';
 
 export interface Visitor {
   country: string;
@@ -83,6 +84,46 @@ async function appPage(page: Page, web: string, convert: boolean) {
   await leave(page, web);
 }
 
+/** The soft-navigation vitals each visitor's session reports per round (see softNavigations). */
+export const SOFT_VITALS: [name: string, value: number, rating: string][] = [
+  ['lcp', 1200, 'good'],
+  ['inp', 240, 'needs-improvement'],
+  ['cls', 0.02, 'good'],
+  ['fcp', 900, 'good'],
+  ['ttfb', 0, 'good'],
+];
+/** A route only these vitals use, so no other span can be mistaken for them. */
+export const SOFT_ROUTE = '/spa/soft-checkout';
+
+/**
+ * Vitals of an SPA route change as Chromium's Soft Navigations API reports them
+ * (`navigation_type = soft-navigation`), the shape of the SDK's web_vital spans, posted as OTLP
+ * JSON with the visitor's country header. Sent directly rather than by the page: whether this
+ * Chromium reports soft navigations is the e2e tests' business (test/e2e/softnav.test.ts); here
+ * the dashboards' `navigation` variable needs soft-navigation series that surely exist.
+ */
+async function softNavigations(collector: string, v: Visitor): Promise<void> {
+  const mobile = !!v.device.isMobile;
+  const sessionId = hexId(16);
+  const spans = SOFT_VITALS.map(([name, value, rating]) =>
+    webVital(name, value, rating, {
+      'browser.web_vital.navigation_type': 'soft-navigation',
+      'rum.web_vital.repeat': false,
+      'session.id': sessionId,
+      'rum.page.route': SOFT_ROUTE,
+      'rum.page.url': `http://127.0.0.1${SOFT_ROUTE}`,
+      'rum.device.class': mobile ? 'mobile' : 'desktop',
+      'rum.browser.family': 'chromium',
+    }),
+  );
+  const { body } = tracesPayload(spans, {
+    'service.name': 'e2e-spa',
+    'user_agent.original': v.device.userAgent ?? 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0',
+  });
+  const res = await postJson(collector, body, { 'cf-ipcountry': v.country });
+  if (res.status !== 200) throw new Error(`soft-navigation vitals: HTTP ${res.status} ${res.text}`);
+}
+
 /**
  * Every visitor walks vitals.html, spa.html and app.html `rounds` times, a new session each
  * time; the first visitor converts, the second abandons after add_to_cart. Two rounds at least:
@@ -107,6 +148,7 @@ export async function driveTraffic(
         const page = await context.newPage();
         await vitalsPage(page, web, 250 + 300 * i);
         await spaPage(page, web);
+        await softNavigations(collector, v);
         await appPage(page, web, i === 0);
         await context.close();
       }

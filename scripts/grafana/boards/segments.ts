@@ -4,6 +4,7 @@ import {
   SEGMENTS,
   bars,
   dashboard,
+  navigationVariable,
   prom,
   ratingSteps,
   ratingThresholds,
@@ -19,9 +20,10 @@ export function segmentsDashboard() {
   const d = dashboard(
     'otel-rum-segments',
     'RUM / Segments',
-    'p75 of LCP, INP and CLS per route, device class, connection type, browser and country over the selected range, worst segment first. Each breakdown is its own metric family, filtered by its own variable (route, device class, country) and by service and environment; a segment of several dimensions at once (e.g. mobile users in one country on one route) is a trace search.',
+    'p75 of LCP, INP and CLS per route, device class, connection type, browser and country over the selected range, worst segment first. Each breakdown is its own metric family, filtered by its own variable (route, device class, country) and by service and environment; a segment of several dimensions at once (e.g. mobile users in one country on one route) is a trace search. The navigation variable (hard: page loads; soft: SPA route changes, Chromium only) applies to the by-route panels; the other breakdowns count page loads (hard navigations) only.',
   );
-  d.withRow(row('Worst segments (route x device class)'));
+  d.withVariable(navigationVariable());
+  d.withRow(row('Worst segments (route x device class; page loads)'));
   const worst = table('Worst LCP segments: route x device class (p75, top 15)', 24, 8).withTarget(
     prom(
       `topk(15, ${p75('lcp', '$__range', ['rum_page_route', 'rum_device_class'], '', 'route_device')})`,
@@ -44,15 +46,22 @@ export function segmentsDashboard() {
     Segment,
     (typeof SEGMENTS)[Segment],
   ][]) {
-    d.withRow(row(`By ${title}`));
+    // only the by-route families have soft navigations (the navigation variable)
+    d.withRow(
+      row(`By ${title} (${segment === 'route' ? 'navigation: $navigation' : 'page loads'})`),
+    );
     for (const v of CORE) {
       d.withPanel(
         bars(`${v.title} p75 by ${title}`, v.unit, 8, segment === 'route' ? 10 : 7)
           .thresholds(ratingThresholds(v.good, v.poor))
           .withTarget(
-            prom(`sort_desc(${p75(v.name, '$__range', [label], '', segment)})`, `{{${label}}}`, {
-              instant: true,
-            }),
+            prom(
+              `sort_desc(${p75(v.name, '$__range', [label], '', segment, true)})`,
+              `{{${label}}}`,
+              {
+                instant: true,
+              },
+            ),
           ),
       );
     }

@@ -3,8 +3,10 @@
 // this week against last week.
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import {
+  NAVIGATION,
   bars,
   dashboard,
+  navigationVariable,
   prom,
   ratingThresholds,
   row,
@@ -38,15 +40,27 @@ export const VITALS: Vital[] = [
 export const histogram = (v: string, by: Segment | 'route_device' = 'route') =>
   v === 'cls' ? `rum_web_vital_cls_by_${by}` : `rum_web_vital_by_${by}_milliseconds`;
 
-const sel = (v: string, by: Segment | 'route_device', extra = '') => {
-  const matchers = by === 'route_device' ? selector('route', 'device') : selector(by);
+/**
+ * Matchers of a vital's family. The by-route families also carry `rum_navigation` (hard or
+ * soft): with `navigation`, the dashboards' `navigation` variable filters it; the others count
+ * hard navigations only. (Without it, the query is the dashboard's at navigation = All, which is
+ * what test/pipeline's copies of these queries run: `.*` filters nothing.)
+ */
+const sel = (v: string, by: Segment | 'route_device', extra = '', navigation = false) => {
+  const matchers =
+    by === 'route_device'
+      ? selector('route', 'device')
+      : by === 'route' && navigation
+        ? `${selector(by)}, ${NAVIGATION}`
+        : selector(by);
   return `{browser_web_vital_name="${v}", ${matchers}${extra ? `, ${extra}` : ''}}`;
 };
 
 /**
  * p75 over `window` (a range such as `$__range` or `$__rate_interval`), grouped `by`, from the
  * family of segmentation `family` (default: by route, which the route variable filters; its
- * total over routes is every report).
+ * total over routes is every report); `navigation`: filtered by the navigation variable (the
+ * by-route families).
  */
 export function p75(
   v: string,
@@ -54,37 +68,44 @@ export function p75(
   by: string[] = [],
   offset = '',
   family: Segment | 'route_device' = 'route',
+  navigation = false,
 ) {
   const off = offset ? ` offset ${offset}` : '';
-  return `histogram_quantile(0.75, sum by (${['le', ...by].join(', ')}) (rate(${histogram(v, family)}_bucket${sel(v, family)}[${window}]${off})))`;
+  return `histogram_quantile(0.75, sum by (${['le', ...by].join(', ')}) (rate(${histogram(v, family)}_bucket${sel(v, family, '', navigation)}[${window}]${off})))`;
 }
 
 /** A bucket bound: OpenMetrics writes `2500.0`, Prometheus 3 normalises to that; 2.x text to `2500`. */
 export const le = (bound: number) => `le=~"${bound}(\\\\.0)?"`;
 
 /** Share of observations at or below `bound` (a bucket bound) over the dashboard's range. */
-export const shareBelow = (v: string, bound: number) =>
-  `sum(increase(${histogram(v)}_bucket${sel(v, 'route', le(bound))}[$__range])) / sum(increase(${histogram(v)}_count${sel(v, 'route')}[$__range]))`;
+export const shareBelow = (v: string, bound: number, navigation = false) =>
+  `sum(increase(${histogram(v)}_bucket${sel(v, 'route', le(bound), navigation)}[$__range])) / sum(increase(${histogram(v)}_count${sel(v, 'route', '', navigation)}[$__range]))`;
+
+/** The dashboards' queries take the navigation variable (by-route families). */
+const NAV = true;
 
 export function webVitalsDashboard() {
   const d = dashboard(
     'otel-rum-web-vitals',
     'RUM / Web Vitals overview',
-    'p75 of each Core Web Vital with its good / needs-improvement / poor thresholds, the share of good page views, trend and week-over-week, for the selected service, environment and routes (device class and country: see Segments, or the traces). Metrics: rum_web_vital_by_route_* from the otel-rum collector.',
+    'p75 of each Core Web Vital with its good / needs-improvement / poor thresholds, the share of good page views, trend and week-over-week, for the selected service, environment, routes and navigation type (hard: page loads; soft: SPA route changes, Chromium only), device class and country: see Segments, or the traces. Metrics: rum_web_vital_by_route_* from the otel-rum collector.',
   );
+  d.withVariable(navigationVariable());
   d.withRow(row('p75 over the selected range (green good, orange needs improvement, red poor)'));
   for (const v of VITALS) {
     d.withPanel(
       stat(`${v.title} p75`, v.unit, v.name === 'ttfb' ? 4 : 5)
         .description(`75th percentile of ${v.title}; good <= ${v.good}, poor > ${v.poor}.`)
         .thresholds(ratingThresholds(v.good, v.poor))
-        .withTarget(prom(p75(v.name, '$__range'), v.title, { instant: true })),
+        .withTarget(
+          prom(p75(v.name, '$__range', [], '', 'route', NAV), v.title, { instant: true }),
+        ),
     );
   }
   d.withRow(row('Share of page views rated good / needs improvement / poor'));
   for (const v of VITALS) {
-    const good = shareBelow(v.name, v.good);
-    const notPoor = shareBelow(v.name, v.poor);
+    const good = shareBelow(v.name, v.good, NAV);
+    const notPoor = shareBelow(v.name, v.poor, NAV);
     d.withPanel(
       bars(`${v.title} rating`, 'percentunit', v.name === 'ttfb' ? 4 : 5, 6)
         .min(0)
@@ -111,10 +132,10 @@ export function webVitalsDashboard() {
             common.GraphThresholdsStyleMode.Dashed,
           ),
         )
-        .withTarget(prom(p75(v.name, '$__rate_interval'), `${v.title} p75`))
+        .withTarget(prom(p75(v.name, '$__rate_interval', [], '', 'route', NAV), `${v.title} p75`))
         .withTarget(
           prom(
-            `sum(rate(${histogram(v.name)}_count${sel(v.name, 'route')}[$__rate_interval]))`,
+            `sum(rate(${histogram(v.name)}_count${sel(v.name, 'route', '', NAV)}[$__rate_interval]))`,
             'reports/s',
             { refId: 'rate' },
           ),
@@ -130,9 +151,11 @@ export function webVitalsDashboard() {
     d.withPanel(
       timeseries(`${v.title} p75: this week vs last week`, v.unit, 8)
         .description('The same p75, and the p75 of exactly one week earlier (offset 1w).')
-        .withTarget(prom(p75(v.name, '$__rate_interval'), 'this week'))
+        .withTarget(prom(p75(v.name, '$__rate_interval', [], '', 'route', NAV), 'this week'))
         .withTarget(
-          prom(p75(v.name, '$__rate_interval', [], '1w'), 'last week', { refId: 'lastweek' }),
+          prom(p75(v.name, '$__rate_interval', [], '1w', 'route', NAV), 'last week', {
+            refId: 'lastweek',
+          }),
         ),
     );
   }
