@@ -2,18 +2,25 @@
 // `npm run bench:collector`: the shipped collector config against a receive-only collector of
 // the same build, on the same realistic traffic (scripts/collector/traffic.mjs), one after the
 // other in one run: spans/s, collector CPU-seconds per 100,000 spans, peak RSS, and the number
-// of rum_* series the Prometheus exporter holds after all the spans. Figures are printed, not
-// asserted; the series ceiling is asserted by the pipeline test (test/pipeline/scale.test.ts).
+// of rum_* series the Prometheus exporter holds after all the spans. Then error spans with the
+// demo shop's real minified stack, the sourcemap processor off, on without maps and on with the
+// shop's map: spans/s and CPU µs per error span side by side (benchErrorSpans, a few seconds of
+// load per row). Figures are printed, not asserted; the series ceiling is asserted by the
+// pipeline test (test/pipeline/scale.test.ts).
 //
 //   node scripts/collector/bench.mjs [--spans 1000000] [--rounds 5] [--concurrency 8] [--pprof FILE]
 //     [--config FILE]   (another config in place of otel-collector/config.yaml)
+//     [--error-seconds 2] [--error-rounds 4]   (error-span rows: seconds per chunk, chunks per row)
+//     [--errors-only | --no-errors]
 // or: import { benchCollector } from './scripts/collector/bench.mjs'
+// (the error-span rows: scripts/collector/bench-errors.mjs)
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { ROOT, freePort, scrape, startCollector } from '../lib/services.mjs';
 import { traffic } from './traffic.mjs';
+import { benchErrorSpans } from './bench-errors.mjs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -29,14 +36,18 @@ async function peakRssMiB(pid) {
   return Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0) / 1024;
 }
 
-/** Posts `spans` spans from `source` with `concurrency` requests in flight. */
-async function drive(otlpUrl, source, { spans, concurrency }) {
+/**
+ * Posts `spans` spans from `source` with `concurrency` requests in flight, or as many as it can
+ * in `seconds`.
+ */
+async function drive(otlpUrl, source, { spans, concurrency, seconds = Infinity }) {
   let sent = 0;
   let refused = 0;
   const t0 = performance.now();
+  const deadline = t0 + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (sent < spans) {
+      while (sent < spans && performance.now() < deadline) {
         const batch = source.next();
         sent += batch.spans;
         const res = await fetch(`${otlpUrl}/v1/traces`, {
@@ -92,7 +103,7 @@ async function drained(collector, expected, exports, timeoutMs = 120_000) {
 }
 
 /** Drives one chunk into a collector and reads the CPU seconds it took to handle it. */
-async function chunk(c, o) {
+export async function chunk(c, o) {
   const cpu0 = await cpuSeconds(c.collector.pid);
   const run = await drive(c.collector.otlpUrl, c.source, o);
   c.total += run.sent - run.refused;
@@ -218,7 +229,12 @@ export async function benchCollector(o = {}) {
       log(
         `\nCPU profile (10 s of the shipped config): ${o.pprof} (go tool pprof -top <otelcol-rum> ${o.pprof})`,
       );
-    return { floor: f, shipped: x };
+    for (const c of started.splice(0).reverse()) await c.stop();
+    const errors =
+      o.errors === false
+        ? undefined
+        : await benchErrorSpans({ seconds: o.errorSeconds, rounds: o.errorRounds, log });
+    return { floor: f, shipped: x, errors };
   } finally {
     for (const c of started.reverse()) await c.stop();
   }
@@ -232,13 +248,26 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       pprof: { type: 'string' },
       config: { type: 'string' },
       rounds: { type: 'string' },
+      'error-seconds': { type: 'string' },
+      'error-rounds': { type: 'string' },
+      'errors-only': { type: 'boolean' },
+      'no-errors': { type: 'boolean' },
     },
   });
-  await benchCollector({
-    ...(values.spans && { spans: Number(values.spans) }),
-    ...(values.concurrency && { concurrency: Number(values.concurrency) }),
-    ...(values.pprof && { pprof: values.pprof }),
-    ...(values.config && { config: values.config }),
-    ...(values.rounds && { rounds: Number(values.rounds) }),
-  });
+  const errorOptions = {
+    ...(values['error-seconds'] && { errorSeconds: Number(values['error-seconds']) }),
+    ...(values['error-rounds'] && { errorRounds: Number(values['error-rounds']) }),
+  };
+  if (values['errors-only'])
+    await benchErrorSpans({ seconds: errorOptions.errorSeconds, rounds: errorOptions.errorRounds });
+  else
+    await benchCollector({
+      ...errorOptions,
+      errors: !values['no-errors'],
+      ...(values.spans && { spans: Number(values.spans) }),
+      ...(values.concurrency && { concurrency: Number(values.concurrency) }),
+      ...(values.pprof && { pprof: values.pprof }),
+      ...(values.config && { config: values.config }),
+      ...(values.rounds && { rounds: Number(values.rounds) }),
+    });
 }
