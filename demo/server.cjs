@@ -59,6 +59,7 @@ const web = http.createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/javascript' });
     return void fs
       .createReadStream(url.pathname === '/otel-rum-sw.js' ? relayFile : sdkFile)
+      .on('error', () => res.destroy()) // a file rebuilt while it is served: fail this request only
       .pipe(res);
   }
   let file = path.join(
@@ -88,7 +89,9 @@ const web = http.createServer((req, res) => {
     return void res.end(html);
   }
   res.writeHead(200, { 'Content-Type': TYPES[ext] || 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
+  fs.createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 });
 
 const allowed = new Set((process.env.DEMO_CORS_ORIGINS || '').split(',').filter(Boolean));
