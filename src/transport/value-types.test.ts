@@ -30,7 +30,13 @@ function typesOf(body: string): Typed[] {
 describe('OTLP value types', () => {
   it('keeps one value type per key, whether the number is whole or not', () => {
     const [batch] = serialize([
-      span({ 'browser.web_vital.value': 0, 'http.response.status_code': 200, note: 'x' }),
+      span({
+        'browser.web_vital.value': 0,
+        'http.response.status_code': 200,
+        note: 'x',
+        'odd "key"': 7,
+        text: '{"key":"n","value":{"intValue":1}}',
+      }),
       span({ 'browser.web_vital.value': 0.05, 'http.response.status_code': 404, note: 'y' }),
     ]);
     const [first, firstEvent, second, secondEvent] = typesOf(batch!.body);
@@ -43,6 +49,12 @@ describe('OTLP value types', () => {
     expect(second!['http.response.status_code']).toBe('intValue');
     expect(secondEvent!['rum.error.count']).toBe('intValue');
     expect(first!.note).toBe('stringValue');
+    expect(first!['odd "key"']).toBe('doubleValue');
+    // text that looks like an attribute inside a string value is left alone
+    const text = JSON.parse(batch!.body).resourceSpans[0].scopeSpans[0].spans[0].attributes.find(
+      (kv: any) => kv.key === 'text',
+    ).value.stringValue;
+    expect(text).toBe('{"key":"n","value":{"intValue":1}}');
     // values are unchanged, and the byte count is the body's
     const values = JSON.parse(batch!.body).resourceSpans[0].scopeSpans[0].spans.map(
       (s: any) => s.attributes.find((kv: any) => kv.key === 'browser.web_vital.value').value,
