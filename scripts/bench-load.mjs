@@ -1,0 +1,141 @@
+// `npm run bench`, main thread during load: each candidate's script on the same page in Chromium,
+// loads interleaved (candidate after candidate, round after round, a fresh profile each), medians.
+// Per load: script evaluation and init call (performance.now around them), our script's CPU from
+// a sampling CPU profile (in total, and in the busiest task: consecutive non-idle samples), long
+// tasks until 1 s after `load`, and the JS heap after a forced GC minus the same page without
+// any RUM script.
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { launchChromium } from './lib/chromium.mjs';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const IDLE = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
+
+/** CPU ms of frames from `/lib.js` in a CPU profile: total, and the most in one busy run. */
+function libCpu(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const ours = new Map();
+  const isOurs = (id) => {
+    if (ours.has(id)) return ours.get(id);
+    const node = byId.get(id);
+    const v = node.callFrame.url.includes('/lib.js') || (parent.has(id) && isOurs(parent.get(id)));
+    ours.set(id, v);
+    return v;
+  };
+  let total = 0;
+  let run = 0;
+  let worst = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    if (IDLE.has(byId.get(id).callFrame.functionName)) {
+      worst = Math.max(worst, run);
+      run = 0;
+      return;
+    }
+    if (isOurs(id)) {
+      total += ms;
+      run += ms;
+    }
+  });
+  return { total, worst: Math.max(worst, run) };
+}
+
+/**
+ * @param {Record<string, { file?: string, init: string }>} candidates script and init call
+ * @param {number} loads loads per candidate
+ */
+export async function benchLoad(candidates, loads) {
+  const all = { 'no RUM script (baseline)': { init: '' }, ...candidates };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const c = all[url.searchParams.get('c')];
+    if (url.pathname === '/lib.js') {
+      res
+        .writeHead(200, { 'content-type': 'text/javascript' })
+        .end(c?.file ? readFileSync(c.file) : '');
+      return;
+    }
+    if (url.pathname === '/v1/traces') {
+      res.writeHead(200, { 'access-control-allow-origin': '*' }).end('{}');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head>
+<script>
+  window.longTasks = [];
+  try { new PerformanceObserver((l) => longTasks.push(...l.getEntries().map((e) => e.duration)))
+    .observe({ type: 'longtask', buffered: true }); } catch {}
+  window.t0 = performance.now();
+</script>
+<script src="/lib.js?c=${encodeURIComponent(url.searchParams.get('c'))}"></script>
+<script>
+  window.t1 = performance.now();
+  const ENDPOINT = location.origin;
+  ${c?.init ?? ''};
+  window.t2 = performance.now();
+</script></head><body><h1>bench</h1><img src="/x.png" width="10" height="10"></body></html>`);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const browser = await launchChromium();
+  const samples = Object.fromEntries(Object.keys(all).map((k) => [k, []]));
+  try {
+    for (let round = 0; round < loads; round++) {
+      for (const name of Object.keys(all)) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+        await cdp.send('Profiler.start');
+        await page.goto(`${base}/?c=${encodeURIComponent(name)}`, { waitUntil: 'load' });
+        await page.waitForTimeout(1_000);
+        const { profile } = await cdp.send('Profiler.stop');
+        await cdp.send('HeapProfiler.collectGarbage');
+        const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+        const t = await page.evaluate(() => ({
+          evaluate: window.t1 - window.t0,
+          init: window.t2 - window.t1,
+          longTasks: window.longTasks,
+        }));
+        samples[name].push({ ...t, cpu: libCpu(profile), heap: usedSize });
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  const baseHeap = median(samples['no RUM script (baseline)'].map((s) => s.heap));
+  console.log(
+    `\n## Main thread during load in Chromium (medians of ${loads} interleaved fresh loads)\n`,
+  );
+  console.log(
+    '| script | evaluate ms | init ms | eval + init ms | our CPU during load ms | in the busiest task ms | long tasks (max ms) | heap after GC |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  const rows = {};
+  for (const [name, runs] of Object.entries(samples)) {
+    if (!all[name].file) continue;
+    const evaluate = median(runs.map((r) => r.evaluate));
+    const init = median(runs.map((r) => r.init));
+    const longTasks = median(runs.map((r) => r.longTasks.length));
+    const longest = Math.max(0, ...runs.flatMap((r) => r.longTasks));
+    const row = {
+      evaluate,
+      init,
+      total: median(runs.map((r) => r.evaluate + r.init)),
+      cpu: median(runs.map((r) => r.cpu.total)),
+      worstTask: median(runs.map((r) => r.cpu.worst)),
+      longTasks,
+      longest,
+      heapKB: (median(runs.map((r) => r.heap)) - baseHeap) / 1024,
+    };
+    rows[name] = row;
+    console.log(
+      `| ${name} | ${evaluate.toFixed(1)} | ${init.toFixed(1)} | ${row.total.toFixed(1)} | ${row.cpu.toFixed(1)} | ${row.worstTask.toFixed(1)} | ${longTasks} (${longest.toFixed(0)}) | +${row.heapKB.toFixed(0)} KB |`,
+    );
+  }
+  return rows;
+}
