@@ -5,38 +5,16 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SourceMapConsumer } from 'source-map-js';
 import { parse, stringify } from 'yaml';
 import { ROOT, freePort, scrape, startCollector } from '../lib/services.mjs';
 import { chunk } from './bench.mjs';
 
-const VLQ = Object.fromEntries(
-  [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].map((c, i) => [c, i]),
-);
-
-/** Source map v3 `mappings` -> [generated line, column, source, name] of segments with a name. */
+/** Mappings of a source map that carry a name: [generated line (0-based), column, source]. */
 function namedSegments(map) {
   const out = [];
-  const state = [0, 0, 0, 0, 0]; // column, source, source line, source column, name
-  map.mappings.split(';').forEach((line, gen) => {
-    state[0] = 0;
-    for (const segment of line.split(',')) {
-      if (!segment) continue;
-      const fields = [];
-      let value = 0;
-      let shift = 0;
-      for (const c of segment) {
-        const digit = VLQ[c];
-        value += (digit & 31) << shift;
-        if (digit & 32) shift += 5;
-        else {
-          fields.push(value & 1 ? -(value >> 1) : value >> 1);
-          value = 0;
-          shift = 0;
-        }
-      }
-      fields.forEach((f, i) => (state[i] += f));
-      if (fields.length === 5) out.push([gen, state[0], state[1], state[4]]);
-    }
+  new SourceMapConsumer(map).eachMapping((m) => {
+    if (m.name) out.push([m.generatedLine - 1, m.generatedColumn, m.source]);
   });
   return out;
 }
@@ -49,7 +27,7 @@ function namedSegments(map) {
 function demoStack(map, scriptUrl) {
   const segments = namedSegments(map);
   const pick = (re, n) => {
-    const from = segments.filter(([, , src]) => re.test(map.sources[src]));
+    const from = segments.filter(([, , source]) => re.test(source));
     return Array.from({ length: n }, (_, i) => from[Math.floor(((i + 0.5) * from.length) / n)]);
   };
   const frames = [...pick(/demo\/web\/src\//, 3), ...pick(/react-dom/, 7)];
