@@ -17,6 +17,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ROOT, freePort, stackDir } from './lib/services.mjs';
 import { startPipelineStack } from './collector/stack.mjs';
+import { shopIdentity } from './lib/shop.mjs';
 
 const HOST = '127.0.0.1';
 const args = process.argv.slice(2);
@@ -85,8 +86,7 @@ async function shopSourceMaps(webRoot) {
   } catch {
     // no build yet: the demo server says so; errors then stay minified
   }
-  const service = /serviceName:\s*'([^'/]+)'/.exec(page)?.[1];
-  const version = /serviceVersion:\s*'([^'/]+)'/.exec(page)?.[1];
+  const { service, version } = shopIdentity(page);
   if (!service || !version) return undefined;
   const dir = join(await stackDir(), 'sourcemaps');
   const link = join(dir, service, version);

@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { shopIdentity } from '../lib/shop.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const file = resolve(process.argv[2] ?? join(root, 'docker-compose.yml'));
@@ -195,9 +196,7 @@ else fail('collector must set RUM_TRACES_OTLP_ENDPOINT (the RUM_TEMPO_* names ar
 // Source maps: the demo's service, version and script, as its page sets them up
 const page = readFileSync(join(root, 'demo/web/index.html'), 'utf8');
 const shopBuild = readFileSync(join(root, 'demo/web/build.mjs'), 'utf8');
-const service = /serviceName:\s*'([^']+)'/.exec(page)?.[1];
-const serviceVersion = /serviceVersion:\s*'([^']+)'/.exec(page)?.[1];
-const script = /<script src="\/([^"]+\.js)"[^>]*defer/.exec(page)?.[1];
+const { service, version: serviceVersion, script } = shopIdentity(page);
 if (!service || !serviceVersion || !script)
   fail(`demo/web/index.html: no serviceName / serviceVersion / app script found`);
 else if (
