@@ -9,6 +9,6 @@
 export function dashboardQuery(q: string, service: string): string {
   return q
     .replaceAll('$service', service)
-    .replace(/\$(environment|route|device|country)/g, '.*')
+    .replace(/\$(environment|route|device|country|navigation)/g, '.*')
     .replace(/(?:rate|increase)\((.+?)\[\$__range\]\)/g, '$1');
 }

@@ -55,13 +55,9 @@ export function segmentsDashboard() {
         bars(`${v.title} p75 by ${title}`, v.unit, 8, segment === 'route' ? 10 : 7)
           .thresholds(ratingThresholds(v.good, v.poor))
           .withTarget(
-            prom(
-              `sort_desc(${p75(v.name, '$__range', [label], '', segment, true)})`,
-              `{{${label}}}`,
-              {
-                instant: true,
-              },
-            ),
+            prom(`sort_desc(${p75(v.name, '$__range', [label], '', segment)})`, `{{${label}}}`, {
+              instant: true,
+            }),
           ),
       );
     }

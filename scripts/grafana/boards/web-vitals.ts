@@ -42,15 +42,14 @@ export const histogram = (v: string, by: Segment | 'route_device' = 'route') =>
 
 /**
  * Matchers of a vital's family. The by-route families also carry `rum_navigation` (hard or
- * soft): with `navigation`, the dashboards' `navigation` variable filters it; the others count
- * hard navigations only. (Without it, the query is the dashboard's at navigation = All, which is
- * what test/pipeline's copies of these queries run: `.*` filters nothing.)
+ * soft), which the dashboards' `navigation` variable filters; the others count hard navigations
+ * only.
  */
-const sel = (v: string, by: Segment | 'route_device', extra = '', navigation = false) => {
+const sel = (v: string, by: Segment | 'route_device', extra = '') => {
   const matchers =
     by === 'route_device'
       ? selector('route', 'device')
-      : by === 'route' && navigation
+      : by === 'route'
         ? `${selector(by)}, ${NAVIGATION}`
         : selector(by);
   return `{browser_web_vital_name="${v}", ${matchers}${extra ? `, ${extra}` : ''}}`;
@@ -58,9 +57,8 @@ const sel = (v: string, by: Segment | 'route_device', extra = '', navigation = f
 
 /**
  * p75 over `window` (a range such as `$__range` or `$__rate_interval`), grouped `by`, from the
- * family of segmentation `family` (default: by route, which the route variable filters; its
- * total over routes is every report); `navigation`: filtered by the navigation variable (the
- * by-route families).
+ * family of segmentation `family` (default: by route, which the route and navigation variables
+ * filter; its total over routes is every report).
  */
 export function p75(
   v: string,
@@ -68,21 +66,17 @@ export function p75(
   by: string[] = [],
   offset = '',
   family: Segment | 'route_device' = 'route',
-  navigation = false,
 ) {
   const off = offset ? ` offset ${offset}` : '';
-  return `histogram_quantile(0.75, sum by (${['le', ...by].join(', ')}) (rate(${histogram(v, family)}_bucket${sel(v, family, '', navigation)}[${window}]${off})))`;
+  return `histogram_quantile(0.75, sum by (${['le', ...by].join(', ')}) (rate(${histogram(v, family)}_bucket${sel(v, family)}[${window}]${off})))`;
 }
 
 /** A bucket bound: OpenMetrics writes `2500.0`, Prometheus 3 normalises to that; 2.x text to `2500`. */
 export const le = (bound: number) => `le=~"${bound}(\\\\.0)?"`;
 
 /** Share of observations at or below `bound` (a bucket bound) over the dashboard's range. */
-export const shareBelow = (v: string, bound: number, navigation = false) =>
-  `sum(increase(${histogram(v)}_bucket${sel(v, 'route', le(bound), navigation)}[$__range])) / sum(increase(${histogram(v)}_count${sel(v, 'route', '', navigation)}[$__range]))`;
-
-/** The dashboards' queries take the navigation variable (by-route families). */
-const NAV = true;
+export const shareBelow = (v: string, bound: number) =>
+  `sum(increase(${histogram(v)}_bucket${sel(v, 'route', le(bound))}[$__range])) / sum(increase(${histogram(v)}_count${sel(v, 'route')}[$__range]))`;
 
 export function webVitalsDashboard() {
   const d = dashboard(
@@ -97,15 +91,13 @@ export function webVitalsDashboard() {
       stat(`${v.title} p75`, v.unit, v.name === 'ttfb' ? 4 : 5)
         .description(`75th percentile of ${v.title}; good <= ${v.good}, poor > ${v.poor}.`)
         .thresholds(ratingThresholds(v.good, v.poor))
-        .withTarget(
-          prom(p75(v.name, '$__range', [], '', 'route', NAV), v.title, { instant: true }),
-        ),
+        .withTarget(prom(p75(v.name, '$__range', [], '', 'route'), v.title, { instant: true })),
     );
   }
   d.withRow(row('Share of page views rated good / needs improvement / poor'));
   for (const v of VITALS) {
-    const good = shareBelow(v.name, v.good, NAV);
-    const notPoor = shareBelow(v.name, v.poor, NAV);
+    const good = shareBelow(v.name, v.good);
+    const notPoor = shareBelow(v.name, v.poor);
     d.withPanel(
       bars(`${v.title} rating`, 'percentunit', v.name === 'ttfb' ? 4 : 5, 6)
         .min(0)
@@ -132,10 +124,10 @@ export function webVitalsDashboard() {
             common.GraphThresholdsStyleMode.Dashed,
           ),
         )
-        .withTarget(prom(p75(v.name, '$__rate_interval', [], '', 'route', NAV), `${v.title} p75`))
+        .withTarget(prom(p75(v.name, '$__rate_interval', [], '', 'route'), `${v.title} p75`))
         .withTarget(
           prom(
-            `sum(rate(${histogram(v.name)}_count${sel(v.name, 'route', '', NAV)}[$__rate_interval]))`,
+            `sum(rate(${histogram(v.name)}_count${sel(v.name, 'route')}[$__rate_interval]))`,
             'reports/s',
             { refId: 'rate' },
           ),
@@ -151,9 +143,9 @@ export function webVitalsDashboard() {
     d.withPanel(
       timeseries(`${v.title} p75: this week vs last week`, v.unit, 8)
         .description('The same p75, and the p75 of exactly one week earlier (offset 1w).')
-        .withTarget(prom(p75(v.name, '$__rate_interval', [], '', 'route', NAV), 'this week'))
+        .withTarget(prom(p75(v.name, '$__rate_interval', [], '', 'route'), 'this week'))
         .withTarget(
-          prom(p75(v.name, '$__rate_interval', [], '1w', 'route', NAV), 'last week', {
+          prom(p75(v.name, '$__rate_interval', [], '1w', 'route'), 'last week', {
             refId: 'lastweek',
           }),
         ),
