@@ -74,7 +74,14 @@ export const ATTR_EXCEPTION_TYPE = 'exception.type';
 export const ATTR_EXCEPTION_MESSAGE = 'exception.message';
 export const ATTR_EXCEPTION_STACKTRACE = 'exception.stacktrace';
 
-// --- HTTP (semconv http.*, url.full from the OpenTelemetry instrumentations) ---
+// --- HTTP client spans (semconv http.*, url.*, server.*, error.type) ---
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+export const ATTR_HTTP_REQUEST_METHOD_ORIGINAL = 'http.request.method_original';
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+export const ATTR_URL_FULL = 'url.full';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_SERVER_PORT = 'server.port';
+export const ATTR_ERROR_TYPE = 'error.type';
 /** true on a request still unanswered when the page was hidden or closed. */
 export const ATTR_HTTP_UNFINISHED = 'rum.http.unfinished';
 

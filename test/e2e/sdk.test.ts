@@ -8,6 +8,7 @@ import {
   vital,
   type E2E,
 } from './harness/fixture';
+import type { ReceivedSpan } from './harness/receiver';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -340,7 +341,7 @@ describe("the page's own state", () => {
       for (let i = 0; i < 10; i++) await fetch(`/favicon.ico?seq=${i}`);
       await Promise.all(Array.from({ length: 40 }, (_, i) => fetch(`/favicon.ico?par=${i}`)));
     });
-    await page.waitForTimeout(800); // the fetch spans end 300 ms after their responses
+    await page.waitForTimeout(800); // the spans end once their Resource Timing entries are in
     // every request traced (CLIENT spans)
     await e2e.receiver.waitFor(
       (s) => s.filter((x) => x.kind === 3 && x.attributes['session.id'] === sessionId).length >= 50,
@@ -348,6 +349,92 @@ describe("the page's own state", () => {
     const listed = await resources();
     expect(listed).toContain('/otel-rum.iife.js');
     expect(listed.filter((p) => p === '/favicon.ico').length).toBeGreaterThanOrEqual(50);
+    await context.close();
+  });
+});
+
+describe('fetch and XHR spans', () => {
+  it('send traceparent with each form of request, which arrives as the app made it', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(initUrl());
+    const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
+    const APP_TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const got = await page.evaluate(async (appTraceparent) => {
+      const json = (r: Promise<Response>) => r.then((res) => res.json());
+      return {
+        request: await json(
+          fetch(
+            new Request('/echo/request', {
+              method: 'POST',
+              body: 'request body',
+              headers: { 'x-app': 'request' },
+              referrerPolicy: 'no-referrer',
+            }),
+          ),
+        ),
+        url: await json(fetch(new URL('/echo/url', location.href), { method: 'post', body: 'b' })),
+        own: await json(fetch('/echo/own', { headers: [['traceparent', appTraceparent]] })),
+        xhr: await new Promise<any>((resolve) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open('POST', '/echo/xhr');
+          xhr.setRequestHeader('x-app', 'xhr');
+          xhr.onload = () => resolve(JSON.parse(xhr.responseText));
+          xhr.send('xhr body');
+        }),
+      };
+    }, APP_TRACEPARENT);
+    const echo = (s: ReceivedSpan[]) =>
+      s.filter(
+        (x) =>
+          x.kind === 3 &&
+          x.attributes['session.id'] === sessionId &&
+          String(x.attributes['url.full']).includes('/echo/'),
+      );
+    const spans = echo(await e2e.receiver.waitFor((s) => echo(s).length >= 4));
+    const span = (path: string) =>
+      spans.find((x) => String(x.attributes['url.full']).endsWith(`/echo/${path}`))!;
+    const traceparent = (s: ReceivedSpan) => `00-${s.traceId}-${s.spanId}-01`;
+
+    // a Request keeps its method, body, headers and referrer policy
+    expect(got.request).toEqual({
+      method: 'POST',
+      body: 'request body',
+      app: 'request',
+      referer: null,
+      traceparent: traceparent(span('request')),
+    });
+    expect(got.url).toMatchObject({
+      method: 'POST',
+      body: 'b',
+      traceparent: traceparent(span('url')),
+    });
+    // the app's own traceparent is left alone
+    expect(got.own.traceparent).toBe(APP_TRACEPARENT);
+    expect(got.xhr).toMatchObject({
+      method: 'POST',
+      body: 'xhr body',
+      app: 'xhr',
+      traceparent: traceparent(span('xhr')),
+    });
+
+    expect(span('request').name).toBe('POST');
+    expect(span('request').attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.response.status_code': 200,
+      'url.full': `${e2e.pages.url}/echo/request`,
+      'server.address': '127.0.0.1',
+      'server.port': Number(new URL(e2e.pages.url).port),
+    });
+    expect(span('url').attributes['http.request.method_original']).toBe('post');
+    for (const s of spans) {
+      // Resource Timing events, and the span ends with the response, not 300 ms later
+      const events = Object.fromEntries(s.events.map((e) => [e.name, e.timeMs]));
+      expect(Object.keys(events)).toEqual(expect.arrayContaining(['fetchStart', 'responseEnd']));
+      expect(events.fetchStart).toBeGreaterThanOrEqual(s.startMs);
+      expect(s.endMs).toBeGreaterThanOrEqual(events.responseEnd!);
+      expect(s.endMs - events.responseEnd!).toBeLessThan(100);
+    }
     await context.close();
   });
 });

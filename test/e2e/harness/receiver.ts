@@ -15,7 +15,7 @@ export interface ReceivedSpan {
   resource: Record<string, unknown>;
   links: { traceId: string; spanId: string }[];
   status: { code?: number; message?: string };
-  events: { name: string; attributes: Record<string, unknown> }[];
+  events: { name: string; timeMs: number; attributes: Record<string, unknown> }[];
 }
 
 interface AnyValue {
@@ -72,6 +72,7 @@ export function decodeTraces(body: unknown): ReceivedSpan[] {
           status: s.status ?? {},
           events: (s.events ?? []).map((e: any) => ({
             name: e.name,
+            timeMs: nanosToMs(e.timeUnixNano),
             attributes: flatten(e.attributes),
           })),
         });

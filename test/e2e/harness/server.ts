@@ -39,6 +39,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Serves the built SDK and the test pages on 127.0.0.1. Pages are HTML templates: `__ENDPOINT__`
  * becomes the OTLP receiver's URL. `?ttfbDelay=ms` delays the document response; `/hero.png?delay=`
  * delays an image (for LCP); any path under `/spa/` serves `spa.html` and under `/soft/` `softnav.html` (client-side routes).
+ * `/echo/…` answers with the request's method, body and some of its headers as JSON.
  */
 export async function startPageServer(endpoint: string, port = 0): Promise<PageServer> {
   const scripts = new Map([
@@ -53,6 +54,16 @@ export async function startPageServer(endpoint: string, port = 0): Promise<PageS
       for await (const chunk of req) body += chunk;
       measured.push(JSON.parse(body));
       res.writeHead(204).end();
+      return;
+    }
+    if (url.pathname.startsWith('/echo/')) {
+      // what a request arrived with, for the fetch/XHR tests
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const { traceparent = null, referer = null, 'x-app': app = null } = req.headers;
+      res
+        .writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+        .end(JSON.stringify({ method: req.method, body, traceparent, referer, app }));
       return;
     }
     const delay = Number(url.searchParams.get('delay') ?? url.searchParams.get('ttfbDelay') ?? 0);
