@@ -82,8 +82,10 @@ export function patchHttp(handler: () => HttpHandler | undefined): () => void {
     active
       ? safely(() => {
           const startTime = now();
+          const current = handler();
+          if (!current) return undefined;
           const [method, url] = request();
-          return handler()?.start({ kind, method, url: absolute(url), startTime });
+          return current.start({ kind, method, url: absolute(url), startTime });
         })
       : undefined;
 
