@@ -1,6 +1,6 @@
 /**
- * One OTLP value type per attribute key. The OTLP/JSON encoder picks `intValue` for a number that
- * happens to be whole and `doubleValue` otherwise, so one key would flip types from value to
+ * One OTLP value type per attribute key. A generic OTLP/JSON encoder (otlp-transformer's) picks
+ * `intValue` for a number that happens to be whole and `doubleValue` otherwise, so one key would flip types from value to
  * value (CLS 0 and 0.05, a duration of 120 and 120.5): backends that type columns by key then
  * reject or split them. Numbers are doubles, except the keys below, which only ever hold
  * integers (counts, sizes, codes, pixels). The encoder (src/trace/otlp.ts) applies this.
