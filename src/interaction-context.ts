@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
-import { StackContextManager } from '@opentelemetry/sdk-trace-web';
+import { createStackContextManager } from './trace/context-manager';
 
 /**
  * Without zone.js a browser cannot follow a context across `await`. This context manager keeps
@@ -16,7 +16,7 @@ export interface InteractionContextManager extends ContextManager {
 export function createInteractionContextManager(
   now: () => number = () => performance.now(),
 ): InteractionContextManager {
-  const stack = new StackContextManager();
+  const stack = createStackContextManager();
   let ambient: Context | undefined;
   let until = 0;
   const interaction = (): Context | undefined => (ambient && now() < until ? ambient : undefined);

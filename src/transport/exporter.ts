@@ -1,12 +1,11 @@
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { KeyValueStore } from '../browser/storage';
+import type { SpanExporter } from '../trace/batch';
+import { encodeRequest, spanJson } from '../trace/otlp';
+import type { ReadableSpan } from '../trace/span';
 import type { Consent } from '../types';
 import { clearRelay, createRelay, type Relay } from '../relay/client';
 import { createOutbox, type Dropped } from './outbox';
 import { createSender, KEEPALIVE_BUDGET_BYTES } from './sender';
-import { fixValueTypes } from './value-types';
 
 /** Spans kept in memory while consent is pending; the oldest go first past this bound. */
 export const PENDING_CONSENT_MAX_SPANS = 500;
@@ -15,6 +14,8 @@ export const MAX_BATCH_BYTES = KEEPALIVE_BUDGET_BYTES - 4_000;
 
 export interface RumExporter extends SpanExporter {
   setConsent(consent: Consent): void;
+  /** Resolves once nothing is in flight (at most 10 s). */
+  forceFlush(): Promise<void>;
   /** Send what is queued now; `urgent` when the page is being hidden or unloaded. */
   pump(urgent: boolean): void;
   /** Resolves once nothing is in flight. */
@@ -36,19 +37,33 @@ export interface ExporterOptions {
   serviceWorker?: string;
 }
 
-const decoder = typeof TextDecoder === 'undefined' ? undefined : new TextDecoder();
+/** UTF-8 bytes of `text` (JSON.stringify leaves no lone surrogate: a pair is 4 bytes). */
+export function utf8Bytes(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) bytes += c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 1 : 2;
+  }
+  return bytes;
+}
 
-/** Serializes spans to OTLP/JSON bodies that each fit the keepalive budget. */
-export function serialize(spans: ReadableSpan[]): { body: string; spans: number; bytes: number }[] {
-  const encoded = JsonTraceSerializer.serializeRequest(spans);
-  if (!encoded) return [];
-  const text = decoder ? decoder.decode(encoded) : String.fromCharCode(...encoded);
-  const body = fixValueTypes(text);
-  // the same escaping both times: the retyping only adds ASCII
-  const bytes = encoded.length + body.length - text.length;
+/**
+ * Serializes spans to OTLP/JSON bodies that each fit the keepalive budget, halving a batch that
+ * does not. Each span is encoded once (`texts`), however often its batch is split.
+ */
+export function serialize(
+  spans: ReadableSpan[],
+  texts: string[] = spans.map(spanJson),
+): { body: string; spans: number; bytes: number }[] {
+  if (!spans.length) return [];
+  const body = encodeRequest(spans, texts);
+  const bytes = utf8Bytes(body);
   if (bytes > MAX_BATCH_BYTES && spans.length > 1) {
     const half = Math.ceil(spans.length / 2);
-    return [...serialize(spans.slice(0, half)), ...serialize(spans.slice(half))];
+    return [
+      ...serialize(spans.slice(0, half), texts.slice(0, half)),
+      ...serialize(spans.slice(half), texts.slice(half)),
+    ];
   }
   return [{ body, spans: spans.length, bytes }];
 }
@@ -83,7 +98,7 @@ export function createExporter(options: ExporterOptions): RumExporter {
   };
   if (state === 'granted') sender.replay();
   return {
-    export(spans, done: (result: ExportResult) => void) {
+    export(spans) {
       if (state === 'granted') {
         enqueue(spans);
         sender.pump();
@@ -92,8 +107,7 @@ export function createExporter(options: ExporterOptions): RumExporter {
         if (pending.length > PENDING_CONSENT_MAX_SPANS)
           pending = pending.slice(-PENDING_CONSENT_MAX_SPANS);
       }
-      // delivery is the sender's job from here: the batch processor must not wait or retry
-      done({ code: ExportResultCode.SUCCESS });
+      // delivery is the sender's job from here: the batch processor does not wait or retry
     },
     setConsent(next) {
       const before = state;

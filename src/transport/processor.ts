@@ -1,12 +1,8 @@
-import type { Attributes, Context } from '@opentelemetry/api';
-import type {
-  ReadableSpan,
-  Span,
-  SpanExporter,
-  SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Attributes } from '@opentelemetry/api';
 import { safely } from '../guard';
+import { createBatchProcessor, type SpanExporter } from '../trace/batch';
+import type { ReadableSpan, SdkSpan } from '../trace/span';
+import type { SpanProcessor } from '../trace/tracer';
 import type { RumSpanData } from '../types';
 
 export interface RumSpanProcessorOptions {
@@ -20,7 +16,7 @@ export interface RumSpanProcessorOptions {
   /** semconv `url.template` from `url.full`: the bounded endpoint of an HTTP span. */
   urlTemplate?: (url: string) => string;
   /** Observes every recorded span (request counting). */
-  onStart?: (span: Span) => void;
+  onStart?: (span: SdkSpan) => void;
   onEnd?: (span: ReadableSpan) => void;
   /** Called after a span is batched: the page may be about to die, so send it at once. */
   afterEnd?: () => void;
@@ -31,16 +27,10 @@ export interface RumSpanProcessorOptions {
  * user's `beforeSend` at end (which may drop the span), then batches for export.
  */
 export function createRumSpanProcessor(options: RumSpanProcessorOptions): SpanProcessor {
-  const batch = new BatchSpanProcessor(options.exporter, {
-    scheduledDelayMillis: options.flushIntervalMs,
-    // small batches keep each export's main-thread work short
-    maxExportBatchSize: 100,
-    maxQueueSize: 2_000,
-    // we flush on hide ourselves, after web-vitals has reported, and send synchronously
-    disableAutoFlushOnDocumentHide: true,
-  });
+  // no hide listener of its own: we flush on hide, after web-vitals has reported
+  const batch = createBatchProcessor(options.exporter, options.flushIntervalMs);
   return {
-    onStart(span: Span, _parent: Context) {
+    onStart(span) {
       safely(() => {
         const attrs = options.spanAttributes();
         for (const key in attrs) {
@@ -49,7 +39,7 @@ export function createRumSpanProcessor(options: RumSpanProcessorOptions): SpanPr
         options.onStart?.(span);
       });
     },
-    onEnd(span: ReadableSpan) {
+    onEnd(span) {
       safely(() => options.onEnd?.(span));
       const attributes = span.attributes as Record<string, unknown>;
       const url = attributes['url.full'];

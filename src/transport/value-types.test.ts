@@ -1,10 +1,14 @@
-import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { serialize } from './exporter';
+import type { ReadableSpan } from '../trace/span';
+import { createTracerProvider } from '../trace/tracer';
+import { MAX_BATCH_BYTES, serialize, utf8Bytes } from './exporter';
 
-const tracer = new BasicTracerProvider().getTracer('test');
-const span = (attributes: Record<string, number | string>): ReadableSpan => {
-  const s = tracer.startSpan('web_vital', { attributes });
+const tracer = createTracerProvider({
+  resource: {},
+  processor: { onStart() {}, onEnd() {}, forceFlush: async () => {}, shutdown: async () => {} },
+}).getTracer('test');
+const span = (attributes: Record<string, number | string>, name = 'web_vital'): ReadableSpan => {
+  const s = tracer.startSpan(name, { attributes });
   s.addEvent('exception', { 'rum.error.count': 3, 'rum.custom.ratio': 2 });
   s.end();
   return s as unknown as ReadableSpan;
@@ -61,5 +65,38 @@ describe('OTLP value types', () => {
     );
     expect(values).toEqual([{ doubleValue: 0 }, { doubleValue: 0.05 }]);
     expect(batch!.bytes).toBe(new TextEncoder().encode(batch!.body).length);
+  });
+});
+
+describe('serialize', () => {
+  it('splits a batch into bodies under the keepalive budget, spans in order', () => {
+    const text = 'é漢😀'.repeat(1_000); // 9 kB of UTF-8 each
+    const spans = Array.from({ length: 20 }, (_, i) => span({ text }, `s${i}`));
+    const batches = serialize(spans);
+    expect(batches.length).toBeGreaterThan(1);
+    const names: string[] = [];
+    for (const batch of batches) {
+      expect(batch.bytes).toBe(new TextEncoder().encode(batch.body).length);
+      expect(batch.bytes).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+      const request = JSON.parse(batch.body);
+      const sent = request.resourceSpans[0].scopeSpans[0].spans;
+      expect(sent).toHaveLength(batch.spans);
+      names.push(...sent.map((s: { name: string }) => s.name));
+    }
+    expect(names).toEqual(spans.map((s) => s.name));
+    expect(serialize([])).toEqual([]);
+  });
+
+  it('sends a span bigger than the budget alone', () => {
+    const [batch, ...rest] = serialize([span({ text: 'x'.repeat(MAX_BATCH_BYTES) })]);
+    expect(rest).toEqual([]);
+    expect(batch!.spans).toBe(1);
+  });
+
+  it('counts UTF-8 bytes', () => {
+    for (const text of ['', 'abc', 'é', '漢', '😀', 'a\u0000"é😀漢'])
+      expect(utf8Bytes(JSON.stringify(text))).toBe(
+        new TextEncoder().encode(JSON.stringify(text)).length,
+      );
   });
 });
