@@ -26,8 +26,13 @@ const apiPort = Number(arg('api-port', process.env.DEMO_API_PORT || 8081));
 const webRoot = path.resolve(
   arg('web-root', process.env.DEMO_WEB_ROOT || path.join(__dirname, 'web', 'dist')),
 );
-const sdkFile = path.resolve(__dirname, '..', 'dist', 'otel-rum.iife.js');
-const relayFile = path.resolve(__dirname, '..', 'dist', 'otel-rum-sw.js');
+// the SDK's script-tag files: the loader, the rest it adds after load, the relay worker
+const sdkFiles = new Map(
+  ['otel-rum.iife.js', 'otel-rum.lazy.js', 'otel-rum-sw.js'].map((name) => [
+    `/${name}`,
+    path.resolve(__dirname, '..', 'dist', name),
+  ]),
+);
 const collector = (process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://127.0.0.1:4318').replace(
   /\/+$/,
   '',
@@ -55,10 +60,11 @@ function serverTiming(res) {
 const web = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/healthz') return void res.end('ok');
-  if (url.pathname === '/otel-rum.iife.js' || url.pathname === '/otel-rum-sw.js') {
+  const sdkFile = sdkFiles.get(url.pathname);
+  if (sdkFile) {
     res.writeHead(200, { 'Content-Type': 'text/javascript' });
     return void fs
-      .createReadStream(url.pathname === '/otel-rum-sw.js' ? relayFile : sdkFile)
+      .createReadStream(sdkFile)
       .on('error', () => res.destroy()) // a file rebuilt while it is served: fail this request only
       .pipe(res);
   }

@@ -26,6 +26,7 @@ export interface ResolvedConfig {
   flushIntervalMs: number;
   outboxMaxBytes: number;
   serviceWorker?: string;
+  lazyScriptUrl?: string;
   debug: boolean;
 }
 
@@ -110,6 +111,7 @@ const OPTIONS: Record<keyof RumOptions, [Check, string]> = {
   flushIntervalMs: [isPositive, 'a positive number of milliseconds'],
   outboxMaxBytes: [isPositive, 'a positive number of bytes'],
   serviceWorker: [isNonEmptyString, 'the URL of the otel-rum service worker script'],
+  lazyScriptUrl: [isNonEmptyString, 'the URL of otel-rum.lazy.js'],
   debug: [isBoolean, 'a boolean'],
 };
 
@@ -169,6 +171,7 @@ export function resolveConfig(input: unknown, defaultEndpoint = ''): ConfigResul
       flushIntervalMs: o.flushIntervalMs ?? FLUSH_INTERVAL_MS,
       outboxMaxBytes: o.outboxMaxBytes ?? OUTBOX_MAX_BYTES,
       serviceWorker: o.serviceWorker,
+      lazyScriptUrl: o.lazyScriptUrl,
       debug: o.debug ?? false,
     },
   };

@@ -96,6 +96,8 @@ export function createRumContext(
   tracer: Tracer,
   session: SessionManager,
   interaction: () => Context | undefined = () => undefined,
+  /** The document's URL (the critical path's, taken before the app could route). */
+  href = currentUrl(),
 ): RumContext {
   const routes = compileRoutes(config.routes);
   const scrub = (url: string): string => {
@@ -118,7 +120,7 @@ export function createRumContext(
     route: route(url),
     at: typeof performance === 'undefined' ? 0 : performance.now(),
   });
-  const first = newPageView(currentUrl());
+  const first = newPageView(href);
   const ctx: RumContext = {
     config,
     tracer,

@@ -1,4 +1,9 @@
-export { initRum } from './rum';
+import { setFullLoader } from './loader';
+
+// Bundlers split the rest of the SDK into its own chunk, loaded after the page's load event.
+setFullLoader(() => import('./full'));
+
+export { initRum } from './loader';
 export { VERSION } from './version';
 export { getRum } from './instance';
 export type {

@@ -93,6 +93,11 @@ export interface RumOptions {
    * takes it. @defaultValue undefined (no worker registered)
    */
   serviceWorker?: string;
+  /**
+   * Script-tag install: the URL of `otel-rum.lazy.js`, the rest of the SDK that the loader
+   * brings in after the load event. Default: next to the loader's own script.
+   */
+  lazyScriptUrl?: string;
   /** How often batched spans are sent, in ms. @defaultValue 5000 */
   flushIntervalMs?: number;
   /** Log internal errors to the console. @defaultValue false */

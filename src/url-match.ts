@@ -12,3 +12,27 @@ export function urlMatcher(m: UrlMatcher): RegExp {
   const escaped = m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(/[/?#:]$/.test(m) ? `^${escaped}` : `^${escaped}(?=[/?#:]|$)`);
 }
+
+/**
+ * Which requests are traced (not the export endpoint, not `ignoreUrls`) and which carry
+ * `traceparent` (same origin, or `propagateTraceHeaderCorsUrls`).
+ */
+export function requestFilter(config: {
+  endpoint: string;
+  ignoreUrls: UrlMatcher[];
+  propagateTraceHeaderCorsUrls: UrlMatcher[];
+}): { traced(url: string): boolean; propagates(url: string): boolean } {
+  const ignore = [...config.ignoreUrls, config.endpoint].map(urlMatcher);
+  const allowed = config.propagateTraceHeaderCorsUrls.map(urlMatcher);
+  return {
+    traced: (url) => !ignore.some((m) => m.test(url)),
+    propagates(url) {
+      try {
+        if (new URL(url, location.href).origin === location.origin) return true;
+      } catch {
+        return false;
+      }
+      return allowed.some((m) => m.test(url));
+    },
+  };
+}

@@ -11,16 +11,22 @@ export function trackCustomEvent(
   ctx: RumContext,
   name: string,
   attributes: RumAttributes = {},
+  /** performance.now() of the call (queued before the SDK was ready): default now */
+  at?: number,
 ): void {
   if (typeof name !== 'string' || !name) {
     warn('trackEvent() needs a non-empty event name');
     return;
   }
   ctx
-    .startSpan(S.SPAN_CUSTOM_EVENT, {
-      ...attributes,
-      [S.ATTR_EVENT_NAME]: name,
-      ...(ctx.lcpRating ? { [S.ATTR_PAGE_LCP_RATING]: ctx.lcpRating } : {}),
-    })
-    .end();
+    .startSpan(
+      S.SPAN_CUSTOM_EVENT,
+      {
+        ...attributes,
+        [S.ATTR_EVENT_NAME]: name,
+        ...(ctx.lcpRating ? { [S.ATTR_PAGE_LCP_RATING]: ctx.lcpRating } : {}),
+      },
+      { startTime: at },
+    )
+    .end(at);
 }

@@ -1,6 +1,6 @@
 import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import type { RumContext } from '../context';
-import { listen } from '../browser/dom';
+import { timeOrigin } from '../browser/dom';
 import * as S from '../semconv';
 import { exceptionAttributes } from './exception';
 
@@ -18,9 +18,10 @@ interface Pending {
 }
 
 export interface ErrorTracker {
-  report(error: unknown, source: ErrorSource, extra?: Attributes): void;
-  /** Starts listening to the page's errors, rejections and failed resource loads. */
-  listen(): { stop(): void };
+  /** `at`: performance.now() when it happened (default now). */
+  report(error: unknown, source: ErrorSource, extra?: Attributes, at?: number): void;
+  /** A page's `error` (script or resource) or `unhandledrejection` event, live or queued. */
+  onEvent(event: Event): void;
   /** Sends the counts of collapsed repeats now. */
   flush(): void;
 }
@@ -36,7 +37,7 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
   const spansPerView = new Map<string, number>();
   let dropped = 0;
 
-  const emit = (attrs: Attributes, count: number): void => {
+  const emit = (attrs: Attributes, count: number, at?: number): void => {
     const view = ctx.currentView;
     const sent = spansPerView.get(view.id) ?? 0;
     if (sent >= MAX_ERROR_SPANS_PER_VIEW) {
@@ -47,13 +48,13 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
     const span = ctx.startSpan(
       S.SPAN_ERROR,
       { ...attrs, 'rum.error.count': count, ...(dropped ? { 'rum.error.dropped': dropped } : {}) },
-      { parent: ctx.interaction() },
+      { parent: ctx.interaction(), startTime: at },
     );
     span.setStatus({
       code: SpanStatusCode.ERROR,
       message: String(attrs[S.ATTR_EXCEPTION_MESSAGE] ?? ''),
     });
-    span.end();
+    span.end(at);
   };
 
   const flushRepeats = (key: string): void => {
@@ -64,20 +65,25 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
     if (p.count > 0) emit({ ...p.attrs, 'rum.error.repeat': true }, p.count);
   };
 
-  const context = (): Attributes => {
+  const context = (at = performance.now()): Attributes => {
     const attrs: Attributes = { 'rum.error.requests_in_flight': ctx.requestsInFlight };
     const action = ctx.lastAction;
     if (action) {
       attrs['rum.error.last_action.type'] = action.type;
       attrs['rum.error.last_action.target'] = action.target;
-      attrs['rum.error.last_action.ago_ms'] = Math.round(performance.now() - action.at);
+      attrs['rum.error.last_action.ago_ms'] = Math.round(at - action.at);
     }
     const session = ctx.session.current();
-    attrs['rum.error.session_age_ms'] = Date.now() - session.startedAt;
+    attrs['rum.error.session_age_ms'] = Math.round(timeOrigin() + at - session.startedAt);
     return attrs;
   };
 
-  const report = (error: unknown, source: ErrorSource, extra: Attributes = {}): void => {
+  const report = (
+    error: unknown,
+    source: ErrorSource,
+    extra: Attributes = {},
+    at?: number,
+  ): void => {
     const exception = exceptionAttributes(error, ctx.scrub);
     const key = `${source}|${exception[S.ATTR_EXCEPTION_TYPE]}|${exception[S.ATTR_EXCEPTION_MESSAGE]}|${String(
       exception[S.ATTR_EXCEPTION_STACKTRACE] ?? '',
@@ -90,8 +96,8 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
       return;
     }
     // a caller of recordError() may name its own source (the React error boundary says 'react')
-    const attrs = { 'rum.error.source': source, ...extra, ...exception, ...context() };
-    emit(attrs, 1);
+    const attrs = { 'rum.error.source': source, ...extra, ...exception, ...context(at) };
+    emit(attrs, 1, at);
     pending.set(key, {
       attrs,
       count: 0,
@@ -100,45 +106,43 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
   };
   const flush = (): void => [...pending.keys()].forEach(flushRepeats);
 
-  const listenToPage = (): { stop(): void } => {
-    const stops = [
-      // capture phase: failed resource loads do not bubble to window
-      listen(window, 'error', (event) => {
-        const target = event.target as Element | null;
-        if (target && target !== (window as unknown) && 'tagName' in target) {
-          const element = target as HTMLImageElement & HTMLLinkElement;
-          const url = element.currentSrc || element.src || element.href || '';
-          report(
-            Object.assign(
-              new Error(`Failed to load ${element.tagName.toLowerCase()} ${ctx.scrub(url)}`),
-              {
-                name: 'ResourceError',
-                stack: '',
-              },
-            ),
-            'resource',
-            {
-              'rum.resource.url': ctx.scrub(url),
-              'rum.resource.type': element.tagName.toLowerCase(),
-            },
-          );
-          return;
-        }
-        const e = event as ErrorEvent;
-        report(
-          e.error ??
-            Object.assign(new Error(e.message || 'Script error.'), {
-              stack: e.filename ? `${e.message}\n    at ${e.filename}:${e.lineno}:${e.colno}` : '',
-            }),
-          'uncaught',
-        );
-      }),
-      listen(window, 'unhandledrejection', (event) => {
-        report((event as PromiseRejectionEvent).reason, 'unhandledrejection');
-      }),
-    ];
-    return { stop: () => stops.forEach((stop) => stop()) };
+  const onEvent = (event: Event): void => {
+    if (event.type === 'unhandledrejection') {
+      report((event as PromiseRejectionEvent).reason, 'unhandledrejection', {}, event.timeStamp);
+      return;
+    }
+    const target = event.target as Element | null;
+    if (target && target !== (window as unknown) && 'tagName' in target) {
+      const element = target as HTMLImageElement & HTMLLinkElement;
+      const url = element.currentSrc || element.src || element.href || '';
+      report(
+        Object.assign(
+          new Error(`Failed to load ${element.tagName.toLowerCase()} ${ctx.scrub(url)}`),
+          {
+            name: 'ResourceError',
+            stack: '',
+          },
+        ),
+        'resource',
+        {
+          'rum.resource.url': ctx.scrub(url),
+          'rum.resource.type': element.tagName.toLowerCase(),
+        },
+        event.timeStamp,
+      );
+      return;
+    }
+    const e = event as ErrorEvent;
+    report(
+      e.error ??
+        Object.assign(new Error(e.message || 'Script error.'), {
+          stack: e.filename ? `${e.message}\n    at ${e.filename}:${e.lineno}:${e.colno}` : '',
+        }),
+      'uncaught',
+      {},
+      event.timeStamp,
+    );
   };
 
-  return { report, listen: listenToPage, flush };
+  return { report, onEvent, flush };
 }

@@ -11,7 +11,7 @@ import { createResourceTimings } from '../browser/resource-timing';
 import type { RumContext } from '../context';
 import * as S from '../semconv';
 import { serverTimingLink } from '../server-timing';
-import { urlMatcher } from '../url-match';
+import { requestFilter } from '../url-match';
 import { VERSION } from '../version';
 
 /** semconv's known methods; any other is `_OTHER` (the original in `http.request.method_original`). */
@@ -61,16 +61,13 @@ export function trackHttp(ctx: RumContext, provider: TracerProvider): { stop(): 
 /** What `patchHttp` calls per request: can be installed early and handed in later. */
 export function httpHandler(ctx: RumContext, provider: TracerProvider): HttpHandler {
   const { config } = ctx;
-  const ignored = [...config.ignoreUrls, config.endpoint].map(urlMatcher);
-  const propagated = config.propagateTraceHeaderCorsUrls.map(urlMatcher);
+  const requests = requestFilter(config);
   const tracer = provider.getTracer('otel-rum', VERSION);
   const timings = createResourceTimings();
-  const matches = (url: string, matchers: RegExp[]): boolean =>
-    matchers.some((m) => url.search(m) >= 0);
 
   return {
     start({ kind, method, url, startTime }) {
-      if (!config.instrumentations[kind] || matches(url, ignored)) return undefined;
+      if (!config.instrumentations[kind] || !requests.traced(url)) return undefined;
       const parsed = new URL(url);
       const upper = method.toUpperCase();
       const name = METHODS.includes(upper) ? upper : '_OTHER';
@@ -86,7 +83,7 @@ export function httpHandler(ctx: RumContext, provider: TracerProvider): HttpHand
       const sc = span.spanContext();
       const resource = timings.track(kind === 'fetch' ? 'fetch' : 'xmlhttprequest', url, startTime);
       let headers: Record<string, string> | undefined;
-      if (parsed.origin === location.origin || matches(url, propagated)) {
+      if (requests.propagates(url)) {
         headers = {
           traceparent: `00-${sc.traceId}-${sc.spanId}-0${(sc.traceFlags & 1).toString(16)}`,
         };

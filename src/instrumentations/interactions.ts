@@ -1,10 +1,8 @@
 import type { Span } from '@opentelemetry/api';
 import { holdOpen, type RumContext } from '../context';
-import { listen } from '../browser/dom';
 import { cssSelector, rumName } from '../privacy/selector';
+import { INTERACTION_WINDOW_MS, INTERACTIVE } from '../interaction-targets';
 
-/** How long after a click a request counts as caused by it (async handlers, `await`). */
-export const INTERACTION_WINDOW_MS = 1_000;
 /** Clicks on one element within this window that make a rage click... */
 export const RAGE_CLICK_WINDOW_MS = 1_000;
 /** ...when there are at least this many. */
@@ -12,8 +10,6 @@ export const RAGE_CLICK_COUNT = 3;
 /** A click with no DOM change and no request within this time is a dead click. */
 export const DEAD_CLICK_WINDOW_MS = 1_000;
 
-const INTERACTIVE =
-  'a,button,input,select,textarea,label,summary,option,[role=button],[role=link],[role=menuitem],[role=tab],[role=checkbox],[onclick],[data-rum-name],[tabindex]';
 /** Elements whose clicks legitimately change nothing in the DOM. */
 const NO_DEAD_CLICK = 'input,select,textarea,label,option,[contenteditable]';
 
@@ -26,10 +22,14 @@ const NO_DEAD_CLICK = 'input,select,textarea,label,option,[contenteditable]';
 export function trackInteractions(
   ctx: RumContext,
   setInteraction: (span: Span, windowMs: number) => void,
-): { stop(): void } {
+): { onEvent(event: Event, paintedAt?: number): void } {
   const recent: { target: Element; at: number }[] = [];
 
-  const onEvent = (event: Event): void => {
+  /**
+   * `paintedAt`: a click queued before we loaded ends at the paint that followed it (its reaction
+   * was not watched, so it is never flagged dead).
+   */
+  const onEvent = (event: Event, paintedAt?: number): void => {
     const origin = event.target as Element | null;
     if (!event.isTrusted || !origin || typeof origin.closest !== 'function') return;
     const element = event.type === 'submit' ? origin : origin.closest(INTERACTIVE);
@@ -57,15 +57,11 @@ export function trackInteractions(
     setInteraction(span, INTERACTION_WINDOW_MS);
     ctx.recentInteractions.push({ at, span: span.spanContext() });
     if (ctx.recentInteractions.length > 20) ctx.recentInteractions.shift();
-    watchReaction(ctx, span, event.type === 'click' && !element.matches(NO_DEAD_CLICK));
+    if (paintedAt !== undefined) span.end(paintedAt);
+    else watchReaction(ctx, span, event.type === 'click' && !element.matches(NO_DEAD_CLICK));
   };
 
-  const stops = [listen(document, 'click', onEvent), listen(document, 'submit', onEvent)];
-  return {
-    stop() {
-      stops.forEach((stop) => stop());
-    },
-  };
+  return { onEvent };
 }
 
 /**

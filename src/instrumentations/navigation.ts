@@ -1,7 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { holdOpen, type RumContext } from '../context';
-import { currentUrl, listen } from '../browser/dom';
-import { patchHistory } from '../browser/history';
+import { currentUrl } from '../browser/dom';
 import { afterNextPaint } from '../browser/timing';
 import { guard } from '../guard';
 import * as S from '../semconv';
@@ -24,11 +23,14 @@ const MAX_ROUTE_VIEWS = 20;
  * new page view and a new trace; it ends after the next paint, so its duration is how long the
  * route took to render.
  */
-export function trackRouteChanges(ctx: RumContext): { stop(): void } {
-  let lastPath = pagePath(currentUrl());
+export function trackRouteChanges(
+  ctx: RumContext,
+  documentHref = currentUrl(),
+): { change(href: string, at?: number, paintedAt?: number): void } {
+  let lastPath = pagePath(documentHref);
 
-  const onChange = guard(() => {
-    const href = currentUrl();
+  /** A route change at `at` (performance.now()); `paintedAt`: its next paint, when already known. */
+  const change = guard((href: string, at?: number, paintedAt?: number) => {
     const path = pagePath(href);
     if (path === lastPath) return;
     lastPath = path;
@@ -37,23 +39,14 @@ export function trackRouteChanges(ctx: RumContext): { stop(): void } {
     const span = ctx.startSpan(
       S.SPAN_ROUTE_CHANGE,
       { [S.ATTR_ROUTE_FROM]: from.route },
-      { view, root: true },
+      { view, root: true, startTime: at },
     );
     view.parent = trace.setSpan(ctx.rootContext(), span);
     ctx.currentView = view;
     ctx.routeViews.push(view);
     if (ctx.routeViews.length > MAX_ROUTE_VIEWS) ctx.routeViews.shift();
-    afterNextPaint(guard(holdOpen(ctx, () => span.end())));
+    if (paintedAt !== undefined) span.end(paintedAt);
+    else afterNextPaint(guard(holdOpen(ctx, () => span.end())));
   });
-
-  const unpatch = patchHistory(onChange);
-  const stopPop = listen(window, 'popstate', onChange);
-  const stopHash = listen(window, 'hashchange', onChange);
-  return {
-    stop() {
-      unpatch();
-      stopPop();
-      stopHash();
-    },
-  };
+  return { change };
 }

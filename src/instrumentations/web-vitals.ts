@@ -102,6 +102,11 @@ function viewOf(ctx: RumContext, metric: AnyMetric): PageView {
 export function trackWebVitals(
   ctx: RumContext,
   frames?: { spanFor(entry: PerformanceEntry): SpanContext | undefined },
+  /**
+   * `paint: false`: the page was hidden before we started, so LCP and FCP are over and web-vitals
+   * (which only sees the visibility from its start) would report wrong values: they are skipped.
+   */
+  options: { paint: boolean } = { paint: true },
 ): { stop(): void } {
   let stopped = false;
   /** Spans sent and the last value sent, by metric id. */
@@ -179,10 +184,10 @@ export function trackWebVitals(
   // Per soft navigation where the browser has the Soft Navigations API (Chromium); elsewhere
   // web-vitals ignores the option and reports the document's values only.
   const soft = { reportSoftNavs: true };
-  onLCP(report, soft);
+  if (options.paint) onLCP(report, soft);
   onINP(hold, { ...soft, reportAllChanges: true });
   onCLS(hold, { ...soft, reportAllChanges: true });
-  onFCP(report, soft);
+  if (options.paint) onFCP(report, soft);
   onTTFB(report);
   const stopFid = trackFirstInputDelay(ctx);
 

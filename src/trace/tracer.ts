@@ -23,6 +23,11 @@ export interface SpanProcessor {
 
 export interface RumTracerProvider extends TracerProvider {
   getTracer(name: string, version?: string): Tracer;
+  /**
+   * The first span started inside `fn` takes these ids: ids decided earlier, on the critical
+   * path (sent in a `traceparent`, or the parent of one).
+   */
+  withIds<T>(ids: { traceId: string; spanId: string } | undefined, fn: () => T): T;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -67,7 +72,16 @@ export function createTracerProvider(options: TracerProviderOptions): RumTracerP
     if (options.resource[key] !== undefined) resource.attributes[key] = options.resource[key];
   }
   const onEnd = (span: ReadableSpan): void => processor.onEnd(span);
+  let preset: { traceId: string; spanId: string } | undefined;
   return {
+    withIds(ids, fn) {
+      preset = ids;
+      try {
+        return fn();
+      } finally {
+        preset = undefined;
+      }
+    },
     getTracer(name, version) {
       const scope = { name, version };
       const startSpan = (
@@ -77,9 +91,11 @@ export function createTracerProvider(options: TracerProviderOptions): RumTracerP
       ): Span => {
         const parent = spanOptions.root ? undefined : trace.getSpanContext(parentContext);
         const valid = parent && trace.isSpanContextValid(parent) ? parent : undefined;
+        const ids = preset;
+        preset = undefined;
         const spanContext = {
-          traceId: valid?.traceId ?? newId(16),
-          spanId: newId(8),
+          traceId: valid?.traceId ?? ids?.traceId ?? newId(16),
+          spanId: ids?.spanId ?? newId(8),
           traceFlags: TraceFlags.NONE,
           traceState: valid?.traceState,
         };

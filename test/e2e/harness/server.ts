@@ -44,6 +44,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function startPageServer(endpoint: string, port = 0): Promise<PageServer> {
   const scripts = new Map([
     ['/otel-rum.iife.js', join(root, 'dist', 'otel-rum.iife.js')],
+    ['/otel-rum.lazy.js', join(root, 'dist', 'otel-rum.lazy.js')],
+    ['/otel-rum.all.iife.js', join(root, 'dist', 'otel-rum.all.iife.js')],
     ['/otel-rum-sw.js', join(root, 'dist', 'otel-rum-sw.js')],
   ]);
   const measured: unknown[] = [];
