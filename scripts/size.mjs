@@ -1,6 +1,8 @@
 // Bundle size (min+gzip) per entry point, checked against the committed budget in budget.json.
-// Exits non-zero when an entry point is over its budget.
-import { readFileSync } from 'node:fs';
+// A budget key may add files up ("a.js + b.js": what a page loads in all). Exits non-zero when
+// anything is over its budget. Then, from the esbuild metafiles (dist/meta/), what each
+// dependency puts in each script-tag file (minified bytes, before gzip).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 export function gzipSize(file) {
@@ -9,11 +11,24 @@ export function gzipSize(file) {
 
 export function checkBudgets() {
   const budget = JSON.parse(readFileSync(new URL('../budget.json', import.meta.url), 'utf8'));
-  const rows = Object.entries(budget.gzipBytes).map(([file, limit]) => {
-    const size = gzipSize(file);
-    return { file, size, limit, ok: size <= limit };
+  return Object.entries(budget.gzipBytes).map(([files, limit]) => {
+    const size = files.split(' + ').reduce((sum, file) => sum + gzipSize(file), 0);
+    return { file: files, size, limit, ok: size <= limit };
   });
-  return rows;
+}
+
+/** Minified bytes per package (own code: `src/<dir>`) in one output, largest first. */
+export function dependencyCosts(metafile) {
+  const meta = JSON.parse(readFileSync(metafile, 'utf8'));
+  const costs = new Map();
+  for (const output of Object.values(meta.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+      const key = pkg ?? `own: ${input.replace(/^src\//, '').replace(/\/[^/]+$|\.ts$/, '')}`;
+      costs.set(key, (costs.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...costs].sort((a, b) => b[1] - a[1]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -22,6 +37,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(
       `${r.ok ? 'ok  ' : 'OVER'} ${r.file}: ${r.size} B gzip (budget ${r.limit} B, ${((100 * r.size) / r.limit).toFixed(1)}%)`,
     );
+  }
+  if (existsSync('dist/meta')) {
+    for (const file of readdirSync('dist/meta').filter((f) => /^otel-rum\.(iife|lazy)/.test(f))) {
+      const costs = dependencyCosts(`dist/meta/${file}`)
+        .filter(([, bytes]) => bytes >= 500)
+        .map(([name, bytes]) => `${name} ${(bytes / 1000).toFixed(1)}`);
+      console.log(`  ${file.replace(/\.json$/, '.js')}, kB min: ${costs.join(', ')}`);
+    }
   }
   if (rows.some((r) => !r.ok)) process.exit(1);
 }

@@ -94,6 +94,8 @@ function start(config: ResolvedConfig): Rum {
   let scheduled: Stop | undefined;
   let shutDown = false;
   let hiddenAt = isHidden() ? 0 : Infinity;
+  /** Between a `pagehide` that is not for the back/forward cache and the page's end. */
+  let closing = false;
   const href = currentUrl();
 
   /** Queued for the rest of the SDK until it takes over; then handed to `sink` as it happens. */
@@ -233,9 +235,13 @@ function start(config: ResolvedConfig): Rum {
     if (!loading) {
       const load = loadFull;
       loading = (
-        load ? load(config).then((m) => m.startFull(core)) : Promise.reject(new Error('no loader'))
+        load
+          ? // arrived as the page was being closed: nothing starts in a dying document
+            load(config).then((m) => (closing ? undefined : m.startFull(core)))
+          : Promise.reject(new Error('no loader'))
       )
         .then((started) => {
+          if (!started) return undefined;
           full = started;
           if (shutDown) void started.shutdown();
           return started;
@@ -278,13 +284,23 @@ function start(config: ResolvedConfig): Rum {
     }),
   );
   // A page hidden before the rest loaded: load it now, so what was queued goes out while it can
-  // (and the rest knows that LCP and FCP ended there).
+  // (and the rest knows that LCP and FCP ended there). Not a page being closed: the rest would
+  // start in a document that is going away, and what it sent then might be sent again by the
+  // next page (its requests fail on the dying page's side even when the collector took them).
   const onHide = (): void => {
     if (!isHidden()) return;
     hiddenAt = Math.min(hiddenAt, perfNow());
-    if (!full && scheduled) void loadNow();
+    if (!full && scheduled && !closing) void loadNow();
   };
-  listeners.push(listen(window, 'visibilitychange', onHide));
+  listeners.push(
+    listen(window, 'visibilitychange', onHide),
+    listen(window, 'pagehide', (event) => {
+      closing = !(event as PageTransitionEvent).persisted;
+    }),
+    listen(window, 'pageshow', () => {
+      closing = false;
+    }),
+  );
 
   if (consent !== 'denied' && session.current().sampled) begin();
 

@@ -27,9 +27,25 @@ export function createResourceTimings(): {
   ): (maxMs: number, done: (entry?: PerformanceResourceTiming) => void) => void;
 } {
   const pending = new Set<Pending>();
+  /** Entries given to a request: each goes to one only. */
+  const used = new WeakSet<PerformanceEntry>();
   let disconnect: (() => void) | undefined;
+  /**
+   * Already in the page's buffer: a request that ended before it was tracked (made before the
+   * SDK's rest loaded), or whose entry came before the observer's callback.
+   */
+  const buffered = (p: Pending): PerformanceResourceTiming | undefined => {
+    try {
+      return (performance.getEntriesByName(p.url, 'resource') as PerformanceResourceTiming[]).find(
+        (e) => !used.has(e) && e.initiatorType === p.type && p.start <= e.startTime + 1,
+      );
+    } catch {
+      return undefined;
+    }
+  };
   const onEntries = (entries: PerformanceEntry[]): void => {
     for (const entry of entries as PerformanceResourceTiming[]) {
+      if (used.has(entry)) continue;
       let match: Pending | undefined;
       for (const p of pending) {
         if (
@@ -44,6 +60,7 @@ export function createResourceTimings(): {
         }
       }
       if (match) {
+        used.add(entry);
         match.entry = entry;
         match.settle?.();
       }
@@ -55,6 +72,7 @@ export function createResourceTimings(): {
       pending.add(p);
       disconnect ??= observe('resource', onEntries, { buffered: false });
       return (maxMs, done) => {
+        if (!p.entry && (p.entry = buffered(p))) used.add(p.entry);
         const settle = (): void => {
           if (!pending.delete(p)) return;
           if (!pending.size) {

@@ -39,7 +39,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Serves the built SDK and the test pages on 127.0.0.1. Pages are HTML templates: `__ENDPOINT__`
  * becomes the OTLP receiver's URL. `?ttfbDelay=ms` delays the document response; `/hero.png?delay=`
  * delays an image (for LCP); any path under `/spa/` serves `spa.html` and under `/soft/` `softnav.html` (client-side routes).
- * `/echo/…` answers with the request's method, body and some of its headers as JSON.
+ * `?delay=` also delays a script (the SDK's lazy part). `/echo/…` answers with the request's method, body and some of its headers as JSON.
  */
 export async function startPageServer(endpoint: string, port = 0): Promise<PageServer> {
   const scripts = new Map([
@@ -71,6 +71,7 @@ export async function startPageServer(endpoint: string, port = 0): Promise<PageS
     const delay = Number(url.searchParams.get('delay') ?? url.searchParams.get('ttfbDelay') ?? 0);
     const script = scripts.get(url.pathname);
     if (script) {
+      await sleep(delay);
       res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(script));
       return;
     }

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { named, startE2E, type E2E } from './harness/fixture';
+import type { ReceivedSpan } from './harness/receiver';
+
+// The critical path (otel-rum.iife.js) runs before the page's code; the rest (otel-rum.lazy.js)
+// comes after the load event. What happens in between must arrive as if the rest had been there:
+// the same spans, with their real timestamps, ids and context. early.html holds the lazy part
+// back by `lazyDelay` ms so that the page surely acts before it.
+
+let e2e: E2E;
+beforeAll(async () => {
+  e2e = await startE2E();
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+
+const LAZY_DELAY = 2_500;
+
+const lazyEntry = (page: Page) =>
+  page.evaluate(() => {
+    const entry = performance
+      .getEntriesByType('resource')
+      .find((e) => e.name.includes('/otel-rum.lazy.js'));
+    return entry ? { startTime: entry.startTime, responseEnd: entry.responseEnd } : undefined;
+  });
+
+const one = (spans: ReceivedSpan[], name: string, sessionId: string): ReceivedSpan => {
+  const found = named(spans, name, sessionId);
+  expect(found, name).toHaveLength(1);
+  return found[0]!;
+};
+
+describe('before the lazy part loaded', () => {
+  it('an error, a fetch during load, a click with its fetch, a route change and an API call arrive with their real timestamps and context', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${e2e.pages.url}/pages/early.html?lazyDelay=${LAZY_DELAY}`);
+    const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
+    await page.waitForFunction(
+      () => (window as any).marks.fetchEnd && (window as any).marks.errorAt,
+    );
+    await page.click('#go');
+    await page.waitForFunction(() => (window as any).marks.clickTraceparent);
+    // all of it happened while the lazy part was still on its way, and nothing was sent
+    expect(await lazyEntry(page)).toBeUndefined();
+    expect(named(e2e.receiver.spans, 'page_load', sessionId)).toHaveLength(0);
+
+    const spans = await e2e.receiver.waitFor(
+      (s) =>
+        named(s, 'error', sessionId).length > 0 &&
+        named(s, 'custom_event', sessionId).length > 0 &&
+        named(s, 'route_change', sessionId).length > 0 &&
+        s.filter((x) => x.kind === 3 && x.attributes['session.id'] === sessionId).length === 2,
+    );
+    const { marks, origin, lazy } = await page.evaluate(() => ({
+      marks: (window as any).marks,
+      origin: performance.timeOrigin,
+      lazy: performance
+        .getEntriesByType('resource')
+        .find((e) => e.name.includes('/otel-rum.lazy.js'))!.responseEnd,
+    }));
+    // the lazy part arrived after everything the page did
+    expect(lazy).toBeGreaterThan(marks.routeAt);
+    expect(lazy).toBeGreaterThan(marks.fetchEnd);
+    const at = (ms: number) => origin + ms;
+
+    const pageLoad = one(spans, 'page_load', sessionId);
+    const documentView = pageLoad.attributes['rum.page.view_id'];
+
+    // the error: thrown at its moment, in the document's page view, under its page load
+    const error = one(spans, 'error', sessionId);
+    expect(error.attributes['exception.message']).toBe('thrown before the rest loaded');
+    expect(error.attributes['rum.error.source']).toBe('uncaught');
+    expect(Math.abs(error.startMs - at(marks.errorAt))).toBeLessThan(5);
+    expect(error.attributes['rum.page.view_id']).toBe(documentView);
+    expect(error.parentSpanId).toBe(pageLoad.spanId);
+    expect(pageErrors).toEqual(['thrown before the rest loaded']);
+
+    // the fetch during load: the traceparent it carried is its span, timed by the page's clock
+    const requests = spans.filter((x) => x.kind === 3 && x.attributes['session.id'] === sessionId);
+    const duringLoad = requests.find((x) =>
+      String(x.attributes['url.full']).endsWith('/echo/during-load'),
+    )!;
+    expect(marks.fetchTraceparent).toBe(`00-${duringLoad.traceId}-${duringLoad.spanId}-01`);
+    expect(duringLoad.attributes['http.response.status_code']).toBe(200);
+    expect(Math.abs(duringLoad.startMs - at(marks.fetchStart))).toBeLessThan(5);
+    expect(duringLoad.endMs).toBeLessThanOrEqual(at(marks.fetchEnd) + 5);
+    expect(duringLoad.endMs).toBeGreaterThan(duringLoad.startMs);
+    expect(duringLoad.events.map((e) => e.name)).toContain('responseEnd');
+    expect(duringLoad.attributes['rum.page.view_id']).toBe(documentView);
+
+    // the click, and the fetch it made as its child (one trace, the one the backend saw)
+    const click = one(spans, 'click', sessionId);
+    expect(click.attributes['rum.interaction.name']).toBe('go');
+    expect(Math.abs(click.startMs - at(marks.clickAt))).toBeLessThan(5);
+    const afterClick = requests.find((x) =>
+      String(x.attributes['url.full']).endsWith('/echo/after-click'),
+    )!;
+    expect(marks.clickTraceparent).toBe(`00-${afterClick.traceId}-${afterClick.spanId}-01`);
+    expect(afterClick.traceId).toBe(click.traceId);
+    expect(afterClick.parentSpanId).toBe(click.spanId);
+
+    // the route change made a page view; the API call after it belongs there
+    const route = one(spans, 'route_change', sessionId);
+    expect(route.attributes['rum.page.url']).toBe(`${e2e.pages.url}/pages/early/next`);
+    expect(Math.abs(route.startMs - at(marks.routeAt))).toBeLessThan(5);
+    const event = one(spans, 'custom_event', sessionId);
+    expect(event.attributes['rum.event.name']).toBe('after_route');
+    expect(event.attributes['rum.page.view_id']).toBe(route.attributes['rum.page.view_id']);
+    expect(event.attributes['rum.page.view_id']).not.toBe(documentView);
+    one(spans, 'session_start', sessionId);
+    await context.close();
+  });
+
+  it('an unsampled session never loads the lazy part, and its requests carry no traceparent', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(
+      `${e2e.pages.url}/pages/early.html?opts=${encodeURIComponent(JSON.stringify({ sessionSampleRate: 0 }))}`,
+    );
+    await page.waitForFunction(() => (window as any).marks.fetchEnd);
+    await page.waitForTimeout(2_500);
+    expect(await lazyEntry(page)).toBeUndefined();
+    expect(await page.evaluate(() => (window as any).marks.fetchTraceparent)).toBeNull();
+    await context.close();
+  });
+
+  it('consent pending loads nothing more until granted; then what was queued arrives', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(
+      `${e2e.pages.url}/pages/early.html?opts=${encodeURIComponent(JSON.stringify({ consent: 'pending' }))}`,
+    );
+    const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
+    await page.waitForFunction(() => (window as any).marks.errorAt);
+    await page.waitForTimeout(2_500);
+    expect(await lazyEntry(page)).toBeUndefined();
+    await page.evaluate(() => (window as any).rum.setConsent('granted'));
+    const spans = await e2e.receiver.waitFor((s) => named(s, 'error', sessionId).length > 0);
+    const marks = await page.evaluate(() => (window as any).marks);
+    const origin = await page.evaluate(() => performance.timeOrigin);
+    expect(
+      Math.abs(one(spans, 'error', sessionId).startMs - (origin + marks.errorAt)),
+    ).toBeLessThan(5);
+    expect(await lazyEntry(page)).toBeDefined();
+    await context.close();
+  });
+});
