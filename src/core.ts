@@ -61,6 +61,8 @@ export interface Core {
   readonly href: string;
   /** performance.now() when the page was first hidden before the rest loaded (Infinity: never). */
   readonly hiddenAt: number;
+  /** The page's load was sent by another page (it was stored as the page left, then restored). */
+  readonly documentSent: boolean;
   /**
    * Hands over what the critical path listens to: what was queued is passed to `sink` now, in
    * order, and everything after as it happens (the same listeners and patches serve both).

@@ -8,7 +8,7 @@ import {
   type TracerProvider,
 } from '@opentelemetry/api';
 import { networkAttributes, resourceAttributes, staticSpanAttributes } from './attributes';
-import { isHidden, listen, type Stop } from './browser/dom';
+import { isHidden, listen, timeOrigin, type Stop } from './browser/dom';
 import type { Core, Early, Full } from './core';
 import type { RumUser } from './types';
 import { createRumContext, holdOpen } from './context';
@@ -19,7 +19,8 @@ import { httpHandler } from './instrumentations/http';
 import { trackInteractions } from './instrumentations/interactions';
 import { trackLongAnimationFrames } from './instrumentations/long-animation-frames';
 import { trackRouteChanges } from './instrumentations/navigation';
-import { trackPageLoads } from './instrumentations/page-load';
+import { orphanPageLoad, trackPageLoads } from './instrumentations/page-load';
+import { ORPHAN_PREFIX, shifted, type Orphan } from './orphan';
 import { trackWebVitals } from './instrumentations/web-vitals';
 import * as S from './semconv';
 import type { Session } from './session/session';
@@ -69,9 +70,12 @@ export async function startFull(core: Core): Promise<Full> {
   const staticAttrs = staticSpanAttributes();
   /** The user when what is being handled happened (it may have been queued), else now. */
   const user = (): RumUser | undefined => (replaying ? replaying.user : core.user());
+  /** The session of what is being sent: a page's stored before we loaded (if so), else ours. */
+  const sessionOf = (): { id: string; previousId?: string } =>
+    adopting?.session ?? session.current();
   const openRequests = new Map<Span, () => void>();
   const spanAttributes = (): Attributes => {
-    const s = session.current();
+    const s = sessionOf();
     return {
       ...config.attributes,
       ...staticAttrs,
@@ -199,7 +203,7 @@ export async function startFull(core: Core): Promise<Full> {
     // the slow parts, each in its own task
     const frames = on.longAnimationFrames ? trackLongAnimationFrames(ctx) : undefined;
     if (frames) tracking.push(frames);
-    if (on.pageLoad) tracking.push(trackPageLoads(ctx));
+    if (on.pageLoad) tracking.push(trackPageLoads(ctx, !core.documentSent));
     await yieldToPage();
     if (run !== generation) return;
     // LCP and FCP end when the page is first hidden: web-vitals, started later, cannot know
@@ -219,8 +223,42 @@ export async function startFull(core: Core): Promise<Full> {
       http = httpHandler(ctx, underInteraction(provider, contextManager));
       core.setHttpHandler(http);
     }
+    // pages of this origin closed before they could load the rest, then this page's own
+    adoptOrphans();
     core.handOver(handle);
   }
+
+  /** Stored by pages closed before their rest loaded (src/orphan.ts): sent as theirs. */
+  let adopting: Orphan | undefined;
+  const adoptOrphans = (): void => {
+    if (!tracking.length) return;
+    const keys = store.keys().filter((k) => k.startsWith(ORPHAN_PREFIX));
+    for (const key of keys.sort()) {
+      const text = store.get(key);
+      store.remove(key);
+      safely(() => adopt(JSON.parse(text ?? 'null') as Orphan));
+    }
+  };
+  const adopt = (orphan: Orphan): void => {
+    if (!orphan?.href || !Array.isArray(orphan.entries)) return;
+    // its times are relative to its own time origin: on our clock they are before ours
+    const shift = orphan.origin - timeOrigin();
+    const { documentView, currentView } = ctx;
+    const view = { ...ctx.newPageView(orphan.href), at: shift };
+    ctx.documentView = ctx.currentView = view;
+    adopting = orphan;
+    try {
+      if (config.instrumentations.pageLoad) orphanPageLoad(ctx, view, orphan, shift);
+      for (const entry of orphan.entries) {
+        // a request still in flight as that page closed has no end to give its span
+        if (entry.type !== 'request' || entry.request.result) handle(shifted(entry, shift));
+      }
+    } finally {
+      adopting = undefined;
+      ctx.documentView = documentView;
+      ctx.currentView = currentView;
+    }
+  };
   const stopTracking = (): void => {
     generation++;
     tracking.forEach((t) => safely(() => t.stop()));
@@ -318,7 +356,14 @@ export async function startFull(core: Core): Promise<Full> {
     ),
     listen(window, 'pageshow', (event) => {
       closing = false;
-      if ((event as PageTransitionEvent).persisted) exporter.reclaim();
+      if (!(event as PageTransitionEvent).persisted) return;
+      exporter.reclaim();
+      // the page we came back from may have left before its rest loaded
+      adoptOrphans();
+    }),
+    // or another tab's page did
+    listen(window, 'storage', (event) => {
+      if ((event as StorageEvent).key?.startsWith(ORPHAN_PREFIX)) adoptOrphans();
     }),
   ];
 

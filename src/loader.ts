@@ -1,5 +1,14 @@
 import { context } from '@opentelemetry/api';
-import { currentUrl, hasWindow, isHidden, listen, perfNow, type Stop } from './browser/dom';
+import {
+  currentUrl,
+  hasWindow,
+  isHidden,
+  listen,
+  perfNow,
+  timeOrigin,
+  type Stop,
+} from './browser/dom';
+import { MAX_ORPHANS, MAX_ORPHAN_CHARS, ORPHAN_PREFIX, type Orphan } from './orphan';
 import { patchHistory } from './browser/history';
 import { patchHttp, type HttpHandler } from './browser/http-patch';
 import { createStore, forgetStored, memoryStore } from './browser/storage';
@@ -96,6 +105,10 @@ function start(config: ResolvedConfig): Rum {
   let hiddenAt = isHidden() ? 0 : Infinity;
   /** Between a `pagehide` that is not for the back/forward cache and the page's end. */
   let closing = false;
+  /** Stored as this page left (see keepForNextPage); back from the back/forward cache, ours again. */
+  let orphanKey: string | undefined;
+  /** Another page sent this document's page load (it was stored, then the page came back). */
+  let documentSent = false;
   const href = currentUrl();
 
   /** Queued for the rest of the SDK until it takes over; then handed to `sink` as it happens. */
@@ -219,6 +232,9 @@ function start(config: ResolvedConfig): Rum {
     get hiddenAt() {
       return hiddenAt;
     },
+    get documentSent() {
+      return documentSent;
+    },
     handOver(next) {
       sink = next;
       const taken = early ?? [];
@@ -270,6 +286,65 @@ function start(config: ResolvedConfig): Rum {
     };
     scheduled = afterLoad(() => idle(() => void loadNow()));
   };
+  /**
+   * Closed before the rest loaded: the page view and what was queued wait in storage for the
+   * next page that loads the rest (src/orphan.ts). Clicks are left out (their spans need the
+   * element); errors keep what their spans are made of.
+   */
+  const keepForNextPage = (): string | undefined => {
+    const plain = (value: unknown): unknown =>
+      value instanceof Error
+        ? { name: value.name, message: value.message, stack: value.stack }
+        : value;
+    const entries: Early[] = [];
+    for (const entry of early ?? []) {
+      if (entry.type === 'interaction') continue;
+      if (entry.type !== 'error') {
+        entries.push(
+          entry.type === 'recordError' ? { ...entry, error: plain(entry.error) } : entry,
+        );
+        continue;
+      }
+      const e = entry.event as ErrorEvent & PromiseRejectionEvent;
+      const target = e.target as (Element & { src?: string; href?: string }) | null;
+      const element = target && 'tagName' in target ? target : undefined;
+      const event = {
+        type: e.type,
+        timeStamp: e.timeStamp,
+        message: e.message,
+        filename: e.filename,
+        lineno: e.lineno,
+        colno: e.colno,
+        error: plain(e.error),
+        reason: plain(e.reason),
+        target: element && { tagName: element.tagName, src: element.src || element.href || '' },
+      };
+      entries.push({ ...entry, event: event as unknown as Event });
+    }
+    const s = session.current();
+    const orphan: Orphan = {
+      href,
+      referrer: document.referrer,
+      origin: timeOrigin(),
+      leftAt: perfNow(),
+      session: { id: s.id, previousId: s.previousId },
+      navigation: safely(() => performance.getEntriesByType('navigation')[0]?.toJSON()),
+      entries,
+    };
+    let text = safely(() => JSON.stringify(orphan)) ?? '';
+    while (text.length > MAX_ORPHAN_CHARS && orphan.entries.length) {
+      orphan.entries.length = Math.floor(orphan.entries.length / 2);
+      text = safely(() => JSON.stringify(orphan)) ?? '';
+    }
+    if (!text || text.length > MAX_ORPHAN_CHARS) return undefined;
+    const kept = store.keys().filter((k) => k.startsWith(ORPHAN_PREFIX));
+    kept.sort();
+    kept.slice(0, Math.max(0, kept.length - MAX_ORPHANS + 1)).forEach((k) => store.remove(k));
+    const key = `${ORPHAN_PREFIX}${Date.now()}-${randomHex(4)}`;
+    store.set(key, text);
+    return key;
+  };
+
   /** A sampled session with consent not refused: listen now, load the rest once consent allows. */
   function begin(): void {
     if (shutDown || consent === 'denied') return;
@@ -295,10 +370,19 @@ function start(config: ResolvedConfig): Rum {
   listeners.push(
     listen(window, 'visibilitychange', onHide),
     listen(window, 'pagehide', (event) => {
+      // into the back/forward cache too: it may never come back
       closing = !(event as PageTransitionEvent).persisted;
+      if (!full && recording && consent === 'granted') orphanKey = keepForNextPage();
     }),
     listen(window, 'pageshow', () => {
       closing = false;
+      if (!orphanKey) return;
+      // another page sent what we stored: only what comes next is ours to send
+      if (store.get(orphanKey) === null) {
+        early = [];
+        documentSent = true;
+      } else store.remove(orphanKey);
+      orphanKey = undefined;
     }),
   );
 

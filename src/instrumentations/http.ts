@@ -6,6 +6,7 @@ import {
   type Attributes,
   type TracerProvider,
 } from '@opentelemetry/api';
+import { perfNow } from '../browser/dom';
 import { patchHttp, type HttpHandler } from '../browser/http-patch';
 import { createResourceTimings } from '../browser/resource-timing';
 import type { RumContext } from '../context';
@@ -109,7 +110,9 @@ export function httpHandler(ctx: RumContext, provider: TracerProvider): HttpHand
               );
             }
           }
-          resource(status && /^https?:/.test(url) ? RESOURCE_WAIT_MS : 0, (entry) => {
+          // a request that ended long ago (made before the SDK's rest loaded) has its entry by now
+          const wait = status && /^https?:/.test(url) && perfNow() - endTime < RESOURCE_WAIT_MS;
+          resource(wait ? RESOURCE_WAIT_MS : 0, (entry) => {
             if (!span.isRecording()) return;
             if (entry) {
               for (const mark of NETWORK_EVENTS) {

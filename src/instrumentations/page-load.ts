@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
-import { holdOpen, type RumContext } from '../context';
+import { holdOpen, type PageView, type RumContext } from '../context';
 import { currentUrl, listen } from '../browser/dom';
 import { navigationEntry } from '../browser/observe';
 import { afterLoad, afterNextPaint } from '../browser/timing';
@@ -39,11 +39,8 @@ function viewportAttributes(): Attributes {
   };
 }
 
-/**
- * One `page_load` span per document, from navigation start to the end of the load event, and one
- * per back/forward cache restore (a new page view: the user saw the page again).
- */
-export function trackPageLoads(ctx: RumContext): { stop(): void } {
+/** The document's own `page_load`, ended at the load event. */
+function trackDocumentLoad(ctx: RumContext): () => void {
   // Started now, not at load: what happens before load (TTFB, FCP, early errors) joins its trace.
   const view = ctx.documentView;
   const span = ctx.startSpan(S.SPAN_PAGE_LOAD, {}, { startTime: 0, view, root: true });
@@ -53,7 +50,7 @@ export function trackPageLoads(ctx: RumContext): { stop(): void } {
     span.setAttribute(S.ATTR_PAGE_LOAD_COMPLETE, false);
     span.end();
   });
-  const stopLoad = afterLoad(
+  return afterLoad(
     guard(() => {
       if (!ctx.open.delete(endEarly)) return;
       const entry = navigationEntry();
@@ -67,7 +64,15 @@ export function trackPageLoads(ctx: RumContext): { stop(): void } {
       span.end(entry && entry.loadEventEnd > 0 ? entry.loadEventEnd : performance.now());
     }),
   );
+}
 
+/**
+ * One `page_load` span per document, from navigation start to the end of the load event, and one
+ * per back/forward cache restore (a new page view: the user saw the page again).
+ */
+export function trackPageLoads(ctx: RumContext, withDocument = true): { stop(): void } {
+  // `withDocument: false`: another page sent this document's load (stored as the page left)
+  const stopLoad = withDocument ? trackDocumentLoad(ctx) : () => {};
   const stopRestore = listen(window, 'pageshow', (event) => {
     if (!(event as PageTransitionEvent).persisted) return;
     const view = ctx.newPageView(currentUrl());
@@ -92,4 +97,30 @@ export function trackPageLoads(ctx: RumContext): { stop(): void } {
       stopRestore();
     },
   };
+}
+
+/**
+ * The `page_load` of a page closed before the SDK's rest loaded, sent by a later page: from its
+ * stored navigation entry, on this page's clock (`shift`: the stored page's time origin minus
+ * ours). Starts a view for what that page did next.
+ */
+export function orphanPageLoad(
+  ctx: RumContext,
+  view: PageView,
+  stored: { navigation?: Record<string, unknown>; referrer: string; leftAt: number },
+  shift: number,
+): void {
+  const entry = stored.navigation as unknown as PerformanceNavigationTiming | undefined;
+  const complete = !!entry && entry.loadEventEnd > 0;
+  const attrs: Attributes = {
+    ...(entry ? navigationTimingAttributes(entry) : {}),
+    [S.ATTR_BFCACHE_RESTORE]: false,
+    [S.ATTR_PAGE_LOAD_COMPLETE]: complete,
+  };
+  if (stored.referrer) attrs[S.ATTR_REFERRER] = ctx.scrub(stored.referrer);
+  const span = ctx.startSpan(S.SPAN_PAGE_LOAD, attrs, { startTime: shift, view, root: true });
+  view.parent = trace.setSpan(ctx.rootContext(), span);
+  const link = serverTimingEntriesLink(entry?.serverTiming);
+  if (link) span.addLink(link);
+  span.end(shift + (complete ? entry.loadEventEnd : stored.leftAt));
 }

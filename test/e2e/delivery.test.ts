@@ -162,6 +162,16 @@ async function deliver(views: number, relay: boolean, seed: number): Promise<Out
   const seen = new Map<string, number>();
   for (const s of receiver.spans) seen.set(s.spanId, (seen.get(s.spanId) ?? 0) + 1);
   const duplicated = [...seen.values()].filter((n) => n > 1).length;
+  if (duplicated) {
+    const twice = [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+    console.log(
+      '[delivery] received more than once:',
+      twice.map((id) => {
+        const span = receiver.spans.find((s) => s.spanId === id)!;
+        return `${span.name} ${span.attributes['rum.page.url']} proxy saw: ${proxy.seen.get(id)?.join(',')}`;
+      }),
+    );
+  }
   const droppedByBound = receiver.spans
     .filter((s) => s.name === 'outbox_overflow')
     .reduce((n, s) => n + Number(s.attributes['rum.outbox.dropped_spans']), 0);
