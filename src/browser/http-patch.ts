@@ -68,10 +68,12 @@ export function patchHttp(handler: () => HttpHandler | undefined): () => void {
       const original = target[key];
       if (typeof original !== 'function') return;
       const wrapper = make(original);
-      // what code that inspects the function sees: fetch.length is 1, fetch.name 'fetch'
+      // what code that inspects the function sees: fetch.length is 1, fetch.name 'fetch'; and
+      // `__original` (the shimmer convention), which our sender uses: exports are never traced
       Object.defineProperties(wrapper, {
         name: { value: original.name },
         length: { value: original.length },
+        __original: { value: original },
       });
       target[key] = wrapper;
       restores.push(() => {

@@ -9,7 +9,12 @@ import {
   type OutboxEntry,
 } from './outbox';
 import type { Relay } from '../relay/client';
-import { createSender, KEEPALIVE_BUDGET_BYTES, type SenderOptions } from './sender';
+import {
+  UNLOAD_GRACE_MS,
+  createSender,
+  KEEPALIVE_BUDGET_BYTES,
+  type SenderOptions,
+} from './sender';
 
 interface Call {
   body: string;
@@ -163,8 +168,9 @@ describe('sender', () => {
     await vi.advanceTimersByTimeAsync(9_900);
     expect(calls).toHaveLength(1);
     expect(outboxKeys(store)).toHaveLength(1);
-    // aborted at 10 s, then retried after the first backoff step (500..1000 ms)
-    await vi.advanceTimersByTimeAsync(1_200);
+    // aborted at 10 s, a moment for a pagehide that would explain it, then retried after the
+    // first backoff step (500..1000 ms)
+    await vi.advanceTimersByTimeAsync(UNLOAD_GRACE_MS + 1_200);
     expect(calls).toHaveLength(2);
     expect(calls[1]!.body).toBe('{"a":1}');
     await vi.advanceTimersByTimeAsync(10);
@@ -260,6 +266,25 @@ describe('sender', () => {
     next.pump(true);
     expect(calls.map((c) => c.body).at(-1)).toBe('{"c":1}');
     next.stop();
+  });
+
+  it('a keepalive request failing just before the pagehide of a navigation is not sent again', async () => {
+    vi.stubGlobal('CompressionStream', undefined);
+    const { calls } = fakeCollector([0]);
+    const store = memoryStore();
+    const leaving = senderFor(createOutbox(store));
+    leaving.enqueue('{"a":1}', 1);
+    leaving.pump();
+    await until(() => calls.length === 1);
+    // Chromium failed it on the page's side as the navigation began; pagehide comes next
+    await new Promise((r) => setTimeout(r, 20));
+    leaving.release();
+    await new Promise((r) => setTimeout(r, UNLOAD_GRACE_MS + 50));
+    leaving.stop();
+    // the browser may still deliver it: it stays in flight (taken as delivered), not queued again
+    const outbox = createOutbox(store);
+    expect(outbox.orphans(Number.MAX_SAFE_INTEGER).map((e) => e.state)).toEqual(['inflight']);
+    expect(calls).toHaveLength(1);
   });
 
   it('a batch still being compressed as the page hides is left for the next page, not sent late', async () => {

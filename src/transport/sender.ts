@@ -15,6 +15,8 @@ import { LEASE_MS, type Dropped, type Outbox, type OutboxEntry } from './outbox'
 export const KEEPALIVE_BUDGET_BYTES = 60_000;
 const KEEPALIVE_MAX_REQUESTS = 8;
 const REPLAY_INTERVAL_MS = 30_000;
+/** How long a failed keepalive request waits for a `pagehide` that would explain it (see send). */
+export const UNLOAD_GRACE_MS = 250;
 
 export interface SenderOptions {
   url: string;
@@ -198,6 +200,13 @@ export function createSender(options: SenderOptions): Sender {
       notifyIdle();
       if (!stopped) pump();
     };
+    // Chromium may fail them a few ms before the `pagehide` of a navigation, too: a keepalive
+    // request's network failure is taken as the answer only if the page is still there a moment
+    // later (a real failure retries after a backoff anyway).
+    const settled = (status: number, retryAfter: string | null): void => {
+      if (status || !keepalive) return done(status, retryAfter);
+      setTimeout(() => done(0, null), UNLOAD_GRACE_MS);
+    };
     try {
       postWithTimeout(fetchImpl, options.url, {
         body: body as BodyInit,
@@ -209,8 +218,8 @@ export function createSender(options: SenderOptions): Sender {
           ...options.headers,
         },
       }).then(
-        (response) => done(response.status, response.headers.get('Retry-After')),
-        () => done(0, null),
+        (response) => settled(response.status, response.headers.get('Retry-After')),
+        () => settled(0, null),
       );
     } catch {
       done(0, null);

@@ -171,6 +171,7 @@ async function deliver(views: number, relay: boolean, seed: number): Promise<Out
         return `${span.name} ${span.attributes['rum.page.url']} proxy saw: ${proxy.seen.get(id)?.join(',')}`;
       }),
     );
+    for (const context of contexts) console.log(await whereAre(context, twice));
   }
   const droppedByBound = receiver.spans
     .filter((s) => s.name === 'outbox_overflow')
@@ -211,7 +212,9 @@ async function whereAre(context: BrowserContext, ids: string[]): Promise<unknown
         note(id, `handed to the worker in batch ${batch}`);
       }
       const fetched = localStorage.getItem(`e2e_fetched:${id}`);
-      if (fetched) note(id, `sent by the page itself (uncompressed), ${fetched}`);
+      if (fetched) note(id, `sent by the page itself: ${fetched}`);
+      const dbg = localStorage.getItem(`e2e_dbg:${id}`);
+      if (dbg) note(id, `sender: ${dbg}`);
     }
     const keys = Object.keys(localStorage);
     const states: Record<string, number> = {};
