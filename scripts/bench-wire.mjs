@@ -29,7 +29,9 @@ async function measure(relay) {
   await new Promise((r) => collector.listen(0, '127.0.0.1', r));
   const endpoint = `http://127.0.0.1:${collector.address().port}`;
   const site = createServer((req, res) => {
-    const script = ['/otel-rum.iife.js', '/otel-rum-sw.js'].find((s) => req.url.startsWith(s));
+    const script = ['/otel-rum.iife.js', '/otel-rum.lazy.js', '/otel-rum-sw.js'].find((s) =>
+      req.url.startsWith(s),
+    );
     if (script) {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(`dist${script}`));
       return;

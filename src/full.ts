@@ -26,6 +26,7 @@ import * as S from './semconv';
 import type { Session } from './session/session';
 import { createTracerProvider, type SdkSpan as Span } from './trace';
 import { createExporter } from './transport/exporter';
+import type { Dropped } from './transport/outbox';
 import { createRumSpanProcessor } from './transport/processor';
 import { VERSION } from './version';
 
@@ -89,6 +90,8 @@ export async function startFull(core: Core): Promise<Full> {
       ...(user() ? { [S.ATTR_USER_ID]: user()!.id } : {}),
     };
   };
+  let tracerReady = false;
+  const droppedEarly: Dropped[] = [];
   const exporter = createExporter({
     endpoint: config.endpoint,
     headers: config.headers,
@@ -96,17 +99,21 @@ export async function startFull(core: Core): Promise<Full> {
     store,
     outboxMaxChars: config.outboxMaxBytes,
     serviceWorker: config.serviceWorker,
-    // the outbox bound dropped old batches while the collector was unreachable: say so
-    onDropped: (dropped) =>
-      tracer
-        .startSpan(S.SPAN_OUTBOX_OVERFLOW, {
-          attributes: {
-            [S.ATTR_OUTBOX_DROPPED_SPANS]: dropped.spans,
-            [S.ATTR_OUTBOX_DROPPED_BATCHES]: dropped.batches,
-          },
-        })
-        .end(),
+    // the outbox bound dropped old batches while the collector was unreachable: say so (once
+    // the tracer below exists: the sender may answer before)
+    onDropped: (dropped) => (tracerReady ? overflow(dropped) : droppedEarly.push(dropped)),
   });
+  const overflow = (dropped: Dropped): void =>
+    tracer
+      .startSpan(S.SPAN_OUTBOX_OVERFLOW, {
+        attributes: {
+          [S.ATTR_OUTBOX_DROPPED_SPANS]: dropped.spans,
+          [S.ATTR_OUTBOX_DROPPED_BATCHES]: dropped.batches,
+        },
+      })
+      .end();
+  // the outbox's first look at storage (and the adoption of other pages' batches) is a task alone
+  await yieldToPage();
   const processor = createRumSpanProcessor({
     exporter,
     flushIntervalMs: config.flushIntervalMs,
@@ -159,9 +166,12 @@ export async function startFull(core: Core): Promise<Full> {
     processor,
   });
   const tracer = provider.getTracer('otel-rum', VERSION);
+  tracerReady = true;
+  droppedEarly.splice(0).forEach(overflow);
   const { contextManager } = core;
   const ctx = createRumContext(config, tracer, session, contextManager.interaction, core.href);
   const errors = createErrorTracker(ctx);
+  await yieldToPage();
 
   /**
    * Hands everything buffered to the sender. With `urgent` (page hiding or unloading) the batch
