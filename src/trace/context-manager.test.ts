@@ -1,4 +1,4 @@
-import { createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
+import { createContextKey, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createStackContextManager } from './context-manager';
 
@@ -38,7 +38,7 @@ describe('stack context manager', () => {
     const bound = m.bind(a, f);
     expect(bound.length).toBe(2);
     expect(bound.call('t', 1, 2)).toEqual(['t', a]);
-    const later = m.with(a, () => m.bind(undefined, () => m.active()));
+    const later = m.with(a, () => m.bind(undefined as unknown as Context, () => m.active()));
     expect(later()).toBe(a);
     const notAFunction = { x: 1 };
     expect(m.bind(a, notAFunction)).toBe(notAFunction);

@@ -1,4 +1,10 @@
-import { SpanKind, SpanStatusCode, type Attributes, type HrTime } from '@opentelemetry/api';
+import {
+  SpanKind,
+  SpanStatusCode,
+  type Attributes,
+  type Exception,
+  type HrTime,
+} from '@opentelemetry/api';
 import { timeInputToHrTime } from '@opentelemetry/core';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -51,7 +57,7 @@ describe('RecordingSpan', () => {
       span.setAttribute('n', 1.5);
       span.setAttribute('b', false);
       span.setAttribute('list', ['a', null as unknown as string, 'b']);
-      span.setAttribute('undef', undefined);
+      span.setAttribute('undef', undefined as unknown as string);
       span.setAttribute('null', null as unknown as string);
       span.setAttribute('obj', { a: 1 } as unknown as string);
       span.setAttribute('mixed', [1, 'a'] as unknown as string[]);
@@ -119,7 +125,7 @@ describe('RecordingSpan', () => {
       span.recordException(error, 1);
       span.recordException('just a message', 1);
       span.recordException({ name: 'TypeError' }, 1);
-      span.recordException({}, 1);
+      span.recordException({} as Exception, 1);
     });
     expect(mine).toEqual(sdk);
     expect(mine.events.map((e) => e.attributes['exception.type'])).toEqual([
