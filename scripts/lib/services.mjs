@@ -17,17 +17,34 @@ import { promisify } from 'node:util';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const HOST = '127.0.0.1';
 
-/** A free TCP port on 127.0.0.1 (bind port 0, read it, release it). */
-export function freePort() {
-  return new Promise((res, rej) => {
+/** Whether `port` can be bound on 127.0.0.1 now (0: any; resolves to the port, or 0 if not). */
+function bindable(port) {
+  return new Promise((res) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', rej);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
+    srv.on('error', () => res(0));
+    srv.listen(port, HOST, () => {
+      const bound = srv.address().port;
+      srv.close(() => res(bound));
     });
   });
+}
+
+const handedOut = new Set();
+
+/**
+ * A free TCP port on 127.0.0.1 for a server started later. Taken below Linux's ephemeral range
+ * (32768-60999): a port from that range, released and bound again moments later, can meanwhile
+ * become the local port of some outgoing connection ("address already in use").
+ */
+export async function freePort() {
+  for (let i = 0; i < 100; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port) || !(await bindable(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  return bindable(0);
 }
 
 /**
