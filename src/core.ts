@@ -63,6 +63,8 @@ export interface Core {
   readonly hiddenAt: number;
   /** The page's load was sent by another page (it was stored as the page left, then restored). */
   readonly documentSent: boolean;
+  /** A `pagehide` not for the back/forward cache came: the page is going away. */
+  readonly closing: boolean;
   /**
    * Hands over what the critical path listens to: what was queued is passed to `sink` now, in
    * order, and everything after as it happens (the same listeners and patches serve both).

@@ -103,6 +103,17 @@ export async function startFull(core: Core): Promise<Full> {
     // the tracer below exists: the sender may answer before)
     onDropped: (dropped) => (tracerReady ? overflow(dropped) : droppedEarly.push(dropped)),
   });
+  /**
+   * The page began to close while we were starting (between two slices): nothing more starts in
+   * a dying document (the loader stored what it queued for the next page), and what the sender
+   * took is stored, not sent.
+   */
+  const stopIfClosing = (): void => {
+    if (!core.closing) return;
+    exporter.release();
+    exporter.unload();
+    throw new Error('the page is closing');
+  };
   const overflow = (dropped: Dropped): void =>
     tracer
       .startSpan(S.SPAN_OUTBOX_OVERFLOW, {
@@ -114,6 +125,7 @@ export async function startFull(core: Core): Promise<Full> {
       .end();
   // the outbox's first look at storage (and the adoption of other pages' batches) is a task alone
   await yieldToPage();
+  stopIfClosing();
   const processor = createRumSpanProcessor({
     exporter,
     flushIntervalMs: config.flushIntervalMs,
@@ -172,6 +184,7 @@ export async function startFull(core: Core): Promise<Full> {
   const ctx = createRumContext(config, tracer, session, contextManager.interaction, core.href);
   const errors = createErrorTracker(ctx);
   await yieldToPage();
+  stopIfClosing();
 
   /**
    * Hands everything buffered to the sender. With `urgent` (page hiding or unloading) the batch
@@ -378,6 +391,7 @@ export async function startFull(core: Core): Promise<Full> {
   ];
 
   await yieldToPage();
+  stopIfClosing();
   if (core.consent() !== 'denied' && session.current().sampled) await startTracking();
   // hidden before we were ready: what was queued goes out now
   if (isHidden()) void flush(true);

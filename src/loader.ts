@@ -235,6 +235,9 @@ function start(config: ResolvedConfig): Rum {
     get documentSent() {
       return documentSent;
     },
+    get closing() {
+      return closing;
+    },
     handOver(next) {
       sink = next;
       const taken = early ?? [];
@@ -263,7 +266,7 @@ function start(config: ResolvedConfig): Rum {
           return started;
         })
         .catch((error: unknown) => {
-          warn(`could not load the rest of the SDK: ${String(error)}`);
+          if (!closing) warn(`could not load the rest of the SDK: ${String(error)}`);
           stopRecording();
           early = [];
           httpHandler = undefined;
