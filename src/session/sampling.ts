@@ -18,11 +18,17 @@ export function isSampled(sessionId: string, rate: number): boolean {
   return sessionHash(sessionId) < rate;
 }
 
+/**
+ * Random hex of `bytes` bytes, never all zeros: trace and span ids (decided in the tracer and on
+ * the critical path alike) would be invalid, and no id of ours is meant to be.
+ */
 export function randomHex(bytes: number): string {
   const data = new Uint8Array(bytes);
   const c = (globalThis as { crypto?: Crypto }).crypto;
-  if (c?.getRandomValues) c.getRandomValues(data);
-  else for (let i = 0; i < bytes; i++) data[i] = Math.floor(Math.random() * 256);
+  do {
+    if (c?.getRandomValues) c.getRandomValues(data);
+    else for (let i = 0; i < bytes; i++) data[i] = Math.floor(Math.random() * 256);
+  } while (data.every((b) => b === 0));
   let out = '';
   for (const b of data) out += b.toString(16).padStart(2, '0');
   return out;

@@ -52,14 +52,6 @@ const DEFAULT_RESOURCE: Attributes = {
   'telemetry.sdk.version': VERSION,
 };
 
-/** Random hex id of `bytes` bytes; never all zeros (an invalid id). */
-const newId = (bytes: number): string => {
-  let id: string;
-  do id = randomHex(bytes);
-  while (!/[^0]/.test(id));
-  return id;
-};
-
 /**
  * A tracer provider for the RUM spans: parents come from the given context (or none with
  * `root`), sampled spans record and go through the processor, unsampled ones only carry their
@@ -94,8 +86,8 @@ export function createTracerProvider(options: TracerProviderOptions): RumTracerP
         const ids = preset;
         preset = undefined;
         const spanContext = {
-          traceId: valid?.traceId ?? ids?.traceId ?? newId(16),
-          spanId: ids?.spanId ?? newId(8),
+          traceId: valid?.traceId ?? ids?.traceId ?? randomHex(16),
+          spanId: ids?.spanId ?? randomHex(8),
           traceFlags: TraceFlags.NONE,
           traceState: valid?.traceState,
         };
