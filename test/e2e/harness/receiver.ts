@@ -102,8 +102,9 @@ export interface Receiver {
   clear(): void;
   /** Requests it could not decode (answered 400). */
   rejected?: number;
-  /** Override the response for the next requests (fault injection). */
-  respondWith?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Override the response for the next requests (fault injection); `body` is the request's
+   * body, un-gzipped when it could be. */
+  respondWith?: (req: IncomingMessage, res: ServerResponse, body: string) => boolean;
   close(): Promise<void>;
 }
 
@@ -162,10 +163,16 @@ export async function startReceiver(): Promise<Receiver> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (receiver.respondWith?.(req, res)) return;
-      let raw = Buffer.concat(chunks);
+      let raw: Buffer = Buffer.concat(chunks);
+      let gunzipped: Buffer | undefined;
       try {
-        if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
+        if (req.headers['content-encoding'] === 'gzip') gunzipped = gunzipSync(raw);
+      } catch {
+        // answered 400 below, unless overridden
+      }
+      if (receiver.respondWith?.(req, res, (gunzipped ?? raw).toString('utf8'))) return;
+      try {
+        if (req.headers['content-encoding'] === 'gzip') raw = gunzipped ?? gunzipSync(raw);
         const spans = decodeTraces(JSON.parse(raw.toString('utf8')));
         receiver.spans.push(...spans);
         receiver.requests.push({
