@@ -42,6 +42,32 @@ describe('redactText', () => {
     expect(out).toContain('[email]');
     expect(out).toContain('[card]');
   });
+  it('each kind, where kinds overlap, and what is left alone', () => {
+    const cases: [string, string][] = [
+      ['user jane@example.com paid', 'user [email] paid'],
+      ['Bearer abcdef1234567890', 'Bearer [token]'],
+      ['token=abc', 'token=abc'],
+      ['Authorization: Basic dXNlcjpwYXNzd29yZA==', 'Authorization: Basic [token]'],
+      ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc123def', '[token]'],
+      ['order 550E8400-E29B-41D4-A716-446655440000 done', 'order [id] done'],
+      ['4111-1111-1111-1111', '[card]'],
+      ['4111111111111111@bank.io', '[email]'],
+      ['deadbeefdeadbeefdeadbeef', '[id]'],
+      ['sk_live_51HxYzAbCdEfGhIjKlMnOpQr', '[id]'],
+      ['short', 'short'],
+      ['1234567890123', '[card]'],
+      ['123456789012', '123456789012'],
+      ['a@b.cc', '[email]'],
+      ['Bearer eyJabcdefg.hijklmn.op', 'Bearer [token]'],
+      ['x 0123456789abcdef0123456789abcdef y', 'x [id] y'],
+      ['id=eyJabcde.fghij.klm;user=bob@x.io', 'id=[token];user=[email]'],
+      ['products', 'products'],
+      ['abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnopqrstuvwxyz'],
+      ['token  12345678', 'token [token]'],
+    ];
+    for (const [text, redacted] of cases)
+      expect([text, redactText(text)]).toEqual([text, redacted]);
+  });
 });
 
 describe('scrubUrlsInText', () => {
