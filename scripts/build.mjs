@@ -62,7 +62,10 @@ await Promise.all([
     legalComments: 'none',
   }),
   script('src/iife.ts', 'dist/otel-rum.iife.js', { globalName: 'OtelRum' }),
-  script('src/lazy-iife.ts', 'dist/otel-rum.lazy.js'),
+  // built against the loader's copy of @opentelemetry/api (src/lazy-api.ts): one copy per page
+  script('src/lazy-iife.ts', 'dist/otel-rum.lazy.js', {
+    alias: { '@opentelemetry/api': './src/lazy-api.ts' },
+  }),
   script('src/iife-all.ts', 'dist/otel-rum.all.iife.js', { globalName: 'OtelRum' }),
 ]);
 execFileSync('npx', ['tsc', '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' });

@@ -46,5 +46,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       console.log(`  ${file.replace(/\.json$/, '.js')}, kB min: ${costs.join(', ')}`);
     }
   }
-  if (rows.some((r) => !r.ok)) process.exit(1);
+  // the lazy file uses the loader's copy of the OpenTelemetry API (src/lazy-api.ts): a second
+  // copy would mean the alias stopped applying
+  const lazyMeta = 'dist/meta/otel-rum.lazy.json';
+  const apiTwice =
+    existsSync(lazyMeta) &&
+    dependencyCosts(lazyMeta).some(([name]) => name === '@opentelemetry/api');
+  if (apiTwice) console.log('OVER dist/otel-rum.lazy.js bundles its own @opentelemetry/api');
+  if (rows.some((r) => !r.ok) || apiTwice) process.exit(1);
 }

@@ -2,9 +2,8 @@
 // otel-rum.lazy.js, next to this file (or at `lazyScriptUrl`), added as a script after load.
 import type { FullModule } from './core';
 import { setFullLoader } from './loader';
+import { REGISTER, SHARED_API } from './shared-api';
 
-/** The lazy script hands its module to the loader through this global function. */
-const REGISTER = Symbol.for('otel-rum.full');
 const own =
   typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
 
@@ -14,7 +13,10 @@ setFullLoader(
       const url =
         config.lazyScriptUrl ?? (own?.src ? new URL('otel-rum.lazy.js', own.src).href : '');
       if (!url) throw new Error('option "lazyScriptUrl" is needed where the loader was inlined');
-      (globalThis as Record<symbol, unknown>)[REGISTER] = resolve;
+      // the lazy script hands its module back through this function, and takes our API copy
+      (globalThis as Record<symbol, unknown>)[REGISTER] = Object.assign(resolve, {
+        api: SHARED_API,
+      });
       const script = document.createElement('script');
       script.src = url;
       script.async = true;

@@ -1,5 +1,6 @@
 // otel-rum.lazy.js: the rest of the SDK for the script-tag install, added by the loader.
 import { startFull } from './full';
+import { REGISTER } from './shared-api';
 
-const register = (globalThis as Record<symbol, unknown>)[Symbol.for('otel-rum.full')];
-if (typeof register === 'function') register({ startFull });
+const register = (globalThis as Record<symbol, unknown>)[REGISTER];
+if (typeof register === 'function' && 'api' in register) register({ startFull });
