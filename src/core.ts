@@ -61,8 +61,12 @@ export interface Core {
   readonly href: string;
   /** performance.now() when the page was first hidden before the rest loaded (Infinity: never). */
   readonly hiddenAt: number;
-  /** The page's load was sent by another page (it was stored as the page left, then restored). */
+  /**
+   * The page's load is sent: by another page (it was stored as the page left, then restored), or
+   * by the rest, which tracks it (`markDocumentSent`). A page closing then stores no page load.
+   */
   readonly documentSent: boolean;
+  markDocumentSent(): void;
   /** A `pagehide` not for the back/forward cache came: the page is going away. */
   readonly closing: boolean;
   /**

@@ -226,7 +226,10 @@ export async function startFull(core: Core): Promise<Full> {
     // the slow parts, each in its own task
     const frames = on.longAnimationFrames ? trackLongAnimationFrames(ctx) : undefined;
     if (frames) tracking.push(frames);
-    if (on.pageLoad) tracking.push(trackPageLoads(ctx, !core.documentSent));
+    if (on.pageLoad) {
+      tracking.push(trackPageLoads(ctx, !core.documentSent));
+      core.markDocumentSent();
+    }
     await yieldToPage();
     if (run !== generation) return;
     // LCP and FCP end when the page is first hidden: web-vitals, started later, cannot know
@@ -271,7 +274,9 @@ export async function startFull(core: Core): Promise<Full> {
     ctx.documentView = ctx.currentView = view;
     adopting = orphan;
     try {
-      if (config.instrumentations.pageLoad) orphanPageLoad(ctx, view, orphan, shift);
+      if (config.instrumentations.pageLoad && orphan.pageLoad !== false) {
+        orphanPageLoad(ctx, view, orphan, shift);
+      }
       for (const entry of orphan.entries) {
         // a request still in flight as that page closed has no end to give its span
         if (entry.type !== 'request' || entry.request.result) handle(shifted(entry, shift));

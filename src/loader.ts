@@ -8,7 +8,7 @@ import {
   timeOrigin,
   type Stop,
 } from './browser/dom';
-import { MAX_ORPHANS, MAX_ORPHAN_CHARS, ORPHAN_PREFIX, type Orphan } from './orphan';
+import { keepOrphan } from './orphan';
 import { patchHistory } from './browser/history';
 import { patchHttp, type HttpHandler } from './browser/http-patch';
 import { createStore, forgetStored, memoryStore } from './browser/storage';
@@ -235,6 +235,9 @@ function start(config: ResolvedConfig): Rum {
     get documentSent() {
       return documentSent;
     },
+    markDocumentSent() {
+      documentSent = true;
+    },
     get closing() {
       return closing;
     },
@@ -290,63 +293,24 @@ function start(config: ResolvedConfig): Rum {
     scheduled = afterLoad(() => idle(() => void loadNow()));
   };
   /**
-   * Closed before the rest loaded: the page view and what was queued wait in storage for the
-   * next page that loads the rest (src/orphan.ts). Clicks are left out (their spans need the
-   * element); errors keep what their spans are made of.
+   * Closed before the rest loaded (or before it took the queue over): the page view and what was
+   * queued wait in storage for the next page that loads the rest (src/orphan.ts). The page load
+   * is left to the rest if it had tracked it already.
    */
-  const keepForNextPage = (): string | undefined => {
-    const plain = (value: unknown): unknown =>
-      value instanceof Error
-        ? { name: value.name, message: value.message, stack: value.stack }
-        : value;
-    const entries: Early[] = [];
-    for (const entry of early ?? []) {
-      if (entry.type === 'interaction') continue;
-      if (entry.type !== 'error') {
-        entries.push(
-          entry.type === 'recordError' ? { ...entry, error: plain(entry.error) } : entry,
-        );
-        continue;
-      }
-      const e = entry.event as ErrorEvent & PromiseRejectionEvent;
-      const target = e.target as (Element & { src?: string; href?: string }) | null;
-      const element = target && 'tagName' in target ? target : undefined;
-      const event = {
-        type: e.type,
-        timeStamp: e.timeStamp,
-        message: e.message,
-        filename: e.filename,
-        lineno: e.lineno,
-        colno: e.colno,
-        error: plain(e.error),
-        reason: plain(e.reason),
-        target: element && { tagName: element.tagName, src: element.src || element.href || '' },
+  const keepForNextPage = (): string | undefined =>
+    safely(() => {
+      const s = session.current();
+      const page = {
+        href,
+        referrer: document.referrer,
+        origin: timeOrigin(),
+        leftAt: perfNow(),
+        session: { id: s.id, previousId: s.previousId },
+        navigation: safely(() => performance.getEntriesByType('navigation')[0]?.toJSON()),
+        pageLoad: !documentSent,
       };
-      entries.push({ ...entry, event: event as unknown as Event });
-    }
-    const s = session.current();
-    const orphan: Orphan = {
-      href,
-      referrer: document.referrer,
-      origin: timeOrigin(),
-      leftAt: perfNow(),
-      session: { id: s.id, previousId: s.previousId },
-      navigation: safely(() => performance.getEntriesByType('navigation')[0]?.toJSON()),
-      entries,
-    };
-    let text = safely(() => JSON.stringify(orphan)) ?? '';
-    while (text.length > MAX_ORPHAN_CHARS && orphan.entries.length) {
-      orphan.entries.length = Math.floor(orphan.entries.length / 2);
-      text = safely(() => JSON.stringify(orphan)) ?? '';
-    }
-    if (!text || text.length > MAX_ORPHAN_CHARS) return undefined;
-    const kept = store.keys().filter((k) => k.startsWith(ORPHAN_PREFIX));
-    kept.sort();
-    kept.slice(0, Math.max(0, kept.length - MAX_ORPHANS + 1)).forEach((k) => store.remove(k));
-    const key = `${ORPHAN_PREFIX}${Date.now()}-${randomHex(4)}`;
-    store.set(key, text);
-    return key;
-  };
+      return keepOrphan(store, page, early ?? [], randomHex(4));
+    });
 
   /** A sampled session with consent not refused: listen now, load the rest once consent allows. */
   function begin(): void {
@@ -375,7 +339,8 @@ function start(config: ResolvedConfig): Rum {
     listen(window, 'pagehide', (event) => {
       // into the back/forward cache too: it may never come back
       closing = !(event as PageTransitionEvent).persisted;
-      if (!full && recording && consent === 'granted') orphanKey = keepForNextPage();
+      // the rest, until it has taken the queue over, sends only what it made itself
+      if (!full && !sink && recording && consent === 'granted') orphanKey = keepForNextPage();
     }),
     listen(window, 'pageshow', () => {
       closing = false;

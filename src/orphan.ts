@@ -1,9 +1,11 @@
+import type { KeyValueStore } from './browser/storage';
 import type { Early } from './core';
 
 /**
  * A page closed before the rest of the SDK loaded: what its critical path saw is stored under
  * this prefix (with the page's clock and navigation timing), and the next page of the origin
- * that starts the rest sends it, on that page's clock. Types and the key only: both halves use it.
+ * that starts the rest sends it, on that page's clock. The loader stores (`keepOrphan`), the rest
+ * adopts (`shifted`).
  */
 export const ORPHAN_PREFIX = 'otel_rum_orphan:';
 /** Orphaned pages kept at most (the oldest go first), and the characters each may take. */
@@ -26,6 +28,11 @@ export interface Orphan {
   session: { id: string; previousId?: string };
   /** The navigation entry's JSON, when the browser had one. */
   navigation?: Record<string, unknown>;
+  /**
+   * false: the page's load is not the next page's to send (the rest of the SDK had started on the
+   * page and tracked it before the page closed). Absent means true.
+   */
+  pageLoad?: boolean;
   /** Clicks are not kept: their spans need the element. Errors' events are plain objects. */
   entries: Early[];
 }
@@ -71,4 +78,65 @@ export function shifted(entry: Early, shift: number): Early {
     default:
       return entry;
   }
+}
+
+/** An error, or what a thrown non-Error was, as JSON can keep it. */
+const plain = (value: unknown): unknown =>
+  value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+
+/** What `errors.onEvent` reads of an error or rejection event, as plain data. */
+function plainErrorEvent(e: ErrorEvent & PromiseRejectionEvent): Event {
+  const target = e.target as (Element & { src?: string; href?: string }) | null;
+  const element = target && 'tagName' in target ? target : undefined;
+  return {
+    type: e.type,
+    timeStamp: e.timeStamp,
+    message: e.message,
+    filename: e.filename,
+    lineno: e.lineno,
+    colno: e.colno,
+    error: plain(e.error),
+    reason: plain(e.reason),
+    target: element && { tagName: element.tagName, src: element.src || element.href || '' },
+  } as unknown as Event;
+}
+
+/**
+ * Stores a closing page's queue for the next page, within MAX_ORPHAN_CHARS (the oldest half of
+ * the entries dropped until it fits) and MAX_ORPHANS (the oldest orphan goes). Clicks are left
+ * out (their spans need the element); errors keep what their spans are made of. Nothing is stored
+ * when nothing is left to send. Returns the key it stored under.
+ */
+export function keepOrphan(
+  store: KeyValueStore,
+  page: Omit<Orphan, 'entries'>,
+  early: readonly Early[],
+  suffix: string,
+): string | undefined {
+  const entries: Early[] = [];
+  for (const entry of early) {
+    if (entry.type === 'interaction') continue;
+    if (entry.type === 'error') {
+      entries.push({
+        ...entry,
+        event: plainErrorEvent(entry.event as ErrorEvent & PromiseRejectionEvent),
+      });
+    } else if (entry.type === 'recordError') {
+      entries.push({ ...entry, error: plain(entry.error) });
+    } else entries.push(entry);
+  }
+  if (page.pageLoad === false && !entries.length) return undefined;
+  const orphan: Orphan = { ...page, entries };
+  let text = JSON.stringify(orphan);
+  while (text.length > MAX_ORPHAN_CHARS && orphan.entries.length) {
+    orphan.entries.length = Math.floor(orphan.entries.length / 2);
+    text = JSON.stringify(orphan);
+  }
+  if (text.length > MAX_ORPHAN_CHARS) return undefined;
+  const kept = store.keys().filter((k) => k.startsWith(ORPHAN_PREFIX));
+  kept.sort();
+  kept.slice(0, Math.max(0, kept.length - MAX_ORPHANS + 1)).forEach((k) => store.remove(k));
+  const key = `${ORPHAN_PREFIX}${Date.now()}-${suffix}`;
+  store.set(key, text);
+  return key;
 }
