@@ -25,11 +25,16 @@ export function isSampled(sessionId: string, rate: number): boolean {
 export function randomHex(bytes: number): string {
   const data = new Uint8Array(bytes);
   const c = (globalThis as { crypto?: Crypto }).crypto;
-  do {
+  let out = '';
+  // never all zeros (an invalid id); index loops keep this small and cheap on the critical path
+  for (let any = 0; !any;) {
     if (c?.getRandomValues) c.getRandomValues(data);
     else for (let i = 0; i < bytes; i++) data[i] = Math.floor(Math.random() * 256);
-  } while (data.every((b) => b === 0));
-  let out = '';
-  for (const b of data) out += b.toString(16).padStart(2, '0');
+    out = '';
+    for (let i = 0; i < bytes; i++) {
+      any |= data[i]!;
+      out += (data[i]! < 16 ? '0' : '') + data[i]!.toString(16);
+    }
+  }
   return out;
 }
