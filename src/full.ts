@@ -20,7 +20,7 @@ import { trackInteractions } from './instrumentations/interactions';
 import { trackLongAnimationFrames } from './instrumentations/long-animation-frames';
 import { trackRouteChanges } from './instrumentations/navigation';
 import { orphanPageLoad, trackPageLoads } from './instrumentations/page-load';
-import { ORPHAN_PREFIX, shifted, type Orphan } from './orphan';
+import { ORPHAN_LOCK, ORPHAN_PREFIX, shifted, type Orphan } from './orphan';
 import { trackWebVitals } from './instrumentations/web-vitals';
 import * as S from './semconv';
 import type { Session } from './session/session';
@@ -258,6 +258,21 @@ export async function startFull(core: Core): Promise<Full> {
   let adopting: Orphan | undefined;
   const adoptOrphans = (): void => {
     if (!tracking.length) return;
+    // Every open tab of the origin hears of a stored page at once (the storage event), and each
+    // tab's view of localStorage learns late of another's removal: one tab adopts, under a Web
+    // Lock; a tab that finds it taken leaves the adoption to the holder.
+    const locks =
+      typeof navigator === 'undefined'
+        ? undefined
+        : (navigator as Navigator & { locks?: LockManager }).locks;
+    if (!locks?.request) return adoptStored();
+    locks
+      .request(ORPHAN_LOCK, { ifAvailable: true }, (lock) => {
+        if (lock && tracking.length) adoptStored();
+      })
+      .catch(reportInternalError);
+  };
+  const adoptStored = (): void => {
     const keys = store.keys().filter((k) => k.startsWith(ORPHAN_PREFIX));
     for (const key of keys.sort()) {
       const text = store.get(key);

@@ -8,6 +8,8 @@ import type { Early } from './core';
  * adopts (`shifted`).
  */
 export const ORPHAN_PREFIX = 'otel_rum_orphan:';
+/** The Web Lock a tab holds while it adopts stored pages. */
+export const ORPHAN_LOCK = 'otel-rum-orphans';
 /** Orphaned pages kept at most (the oldest go first), and the characters each may take. */
 export const MAX_ORPHANS = 4;
 export const MAX_ORPHAN_CHARS = 50_000;

@@ -208,6 +208,39 @@ describe('a page closed before its lazy part loaded', () => {
     await context.close();
   });
 
+  it('is sent once when two open tabs hear of it at the same time', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const open = [await context.newPage(), await context.newPage()];
+    for (const [i, page] of open.entries()) {
+      await page.goto(`${e2e.pages.url}/pages/early.html?lazyDelay=0&tab=${i}`);
+    }
+    const sessionId = await open[0]!.evaluate(() => (window as any).rum.getSessionId());
+    // both have started the rest: their own page loads arrived
+    await e2e.receiver.waitFor((s) => named(s, 'page_load', sessionId).length === 2);
+    const closed = await context.newPage();
+    await closed.goto(`${e2e.pages.url}/pages/early.html?lazyDelay=30000&closed=1`);
+    await closed.waitForFunction(
+      () => (window as any).marks.fetchEnd && (window as any).marks.errorAt,
+    );
+    // closing it stores its queue; both open tabs get the storage event
+    await closed.close();
+    const fromClosed = (s: ReceivedSpan[], name: string) =>
+      named(s, name, sessionId).filter((x) =>
+        String(x.attributes['rum.page.url']).includes('closed'),
+      );
+    await e2e.receiver.waitFor((s) => fromClosed(s, 'page_load').length >= 1);
+    await Promise.all(open.map((page) => page.evaluate(() => (window as any).rum.flush())));
+    await new Promise((r) => setTimeout(r, 1_000));
+    await Promise.all(open.map((page) => page.evaluate(() => (window as any).rum.flush())));
+    expect(fromClosed(e2e.receiver.spans, 'page_load')).toHaveLength(1);
+    const errors = named(e2e.receiver.spans, 'error', sessionId).filter(
+      (x) => x.attributes['exception.message'] === 'thrown before the rest loaded',
+    );
+    // each open tab threw its own, the closed one's is sent once
+    expect(errors).toHaveLength(3);
+    await context.close();
+  });
+
   it('whose load the rest had already sent: the next page sends its queue, not a second page load', async () => {
     const context = await e2e.browser.browser.newContext();
     const page = await context.newPage();
