@@ -1,10 +1,11 @@
 // `npm run bench`, main thread during load: each candidate's script on the same page in Chromium,
 // loads interleaved (candidate after candidate, round after round, a fresh profile each), medians.
-// Per load: script evaluation (from its last byte arriving to its end) and init call
-// (performance.now around it), our script's CPU from a sampling CPU profile (in total, and in the
-// busiest task: consecutive non-idle samples), long tasks until 1 s after `load`, and the JS heap
-// after a forced GC minus the same page without any RUM script. A candidate's `lazy` file is served at /otel-rum.lazy.js, where a loader looks
-// for it; its CPU counts as the candidate's, and it has loaded before the heap is measured.
+// Per round and candidate, two loads. One: script evaluation (from its last byte arriving to its
+// end) and init call (performance.now around it), long tasks until 1 s after `load`, and the JS
+// heap after a forced GC minus the same page without any RUM script. The other, under a sampling
+// CPU profiler: our script's CPU (in total, and in the busiest task: consecutive non-idle
+// samples). A candidate's `lazy` file is served at /otel-rum.lazy.js, where a loader looks for it;
+// its CPU counts as the candidate's, and it has loaded before the heap is measured.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { launchChromium } from './lib/chromium.mjs';
@@ -92,37 +93,50 @@ export async function benchLoad(candidates, loads) {
   const base = `http://127.0.0.1:${server.address().port}`;
   const browser = await launchChromium();
   const samples = Object.fromEntries(Object.keys(all).map((k) => [k, []]));
-  try {
-    for (let round = 0; round < loads; round++) {
-      for (const name of Object.keys(all)) {
-        const context = await browser.newContext();
-        const page = await context.newPage();
-        const cdp = await context.newCDPSession(page);
+  /**
+   * One fresh load of `name`. With `profile`, only our script's CPU (a sampling profiler running
+   * changes what it measures: compiled code keeps more, every task runs slower); without it, the
+   * timings, long tasks and heap.
+   */
+  const load = async (name, profile) => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      if (profile) {
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
         await cdp.send('Profiler.start');
-        await page.goto(`${base}/?c=${encodeURIComponent(name)}`, { waitUntil: 'load' });
-        await page.waitForTimeout(1_000);
-        const { profile } = await cdp.send('Profiler.stop');
-        await cdp.send('HeapProfiler.collectGarbage');
-        const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-        const t = await page.evaluate(() => ({
-          // from the script's last byte (not from the tag: the fetch is the network's time)
-          evaluate:
-            window.t1 -
-            Math.max(
-              window.t0,
-              performance.getEntriesByType('resource').find((e) => e.name.endsWith('/lib.js'))
-                ?.responseEnd ?? 0,
-            ),
-          init: window.t2 - window.t1,
-          longTasks: window.longTasks,
-          lazyLoaded: performance
-            .getEntriesByType('resource')
-            .some((e) => e.name.endsWith('/otel-rum.lazy.js')),
-        }));
-        samples[name].push({ ...t, cpu: libCpu(profile), heap: usedSize });
-        await context.close();
+      }
+      await page.goto(`${base}/?c=${encodeURIComponent(name)}`, { waitUntil: 'load' });
+      await page.waitForTimeout(1_000);
+      if (profile) return { cpu: libCpu((await cdp.send('Profiler.stop')).profile) };
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+      const t = await page.evaluate(() => ({
+        // from the script's last byte (not from the tag: the fetch is the network's time)
+        evaluate:
+          window.t1 -
+          Math.max(
+            window.t0,
+            performance.getEntriesByType('resource').find((e) => e.name.endsWith('/lib.js'))
+              ?.responseEnd ?? 0,
+          ),
+        init: window.t2 - window.t1,
+        longTasks: window.longTasks,
+        lazyLoaded: performance
+          .getEntriesByType('resource')
+          .some((e) => e.name.endsWith('/otel-rum.lazy.js')),
+      }));
+      return { ...t, heap: usedSize };
+    } finally {
+      await context.close();
+    }
+  };
+  try {
+    for (let round = 0; round < loads; round++) {
+      for (const name of Object.keys(all)) {
+        samples[name].push({ ...(await load(name, false)), ...(await load(name, true)) });
       }
     }
   } finally {
