@@ -27,12 +27,29 @@ export interface EarlyRequest {
 }
 
 /**
+ * The page's first reaction to a queued click or submit (a DOM change or a request), watched on
+ * the critical path for the dead-click window: `at` when it came, `dead` when the window ended
+ * without one, `stop` while still watching (the rest then stops it and watches on itself).
+ */
+export interface EarlyReaction {
+  at?: number;
+  dead?: true;
+  stop?: () => void;
+}
+
+/**
  * What the critical path saw: queued until the rest loaded, then handed over live. Events keep
  * their real `timeStamp`; `user` is the user at that moment.
  */
 export type Early = { user?: RumUser } & (
   | { type: 'error'; event: Event }
-  | { type: 'interaction'; event: Event; ids: SpanIds; paintedAt?: number }
+  | {
+      type: 'interaction';
+      event: Event;
+      ids: SpanIds;
+      paintedAt?: number;
+      reaction?: EarlyReaction;
+    }
   | { type: 'route'; href: string; at: number; paintedAt?: number }
   | { type: 'request'; request: EarlyRequest }
   | { type: 'session'; session: Session }

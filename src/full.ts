@@ -326,7 +326,7 @@ export async function startFull(core: Core): Promise<Full> {
           return errors.onEvent(entry.event);
         case 'interaction':
           return provider.withIds(entry.ids, () =>
-            interactions?.onEvent(entry.event, entry.paintedAt),
+            interactions?.onEvent(entry.event, entry.paintedAt, entry.reaction),
           );
         case 'request': {
           const { request } = entry;

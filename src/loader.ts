@@ -14,11 +14,20 @@ import { patchHttp, type HttpHandler } from './browser/http-patch';
 import { createStore, forgetStored, memoryStore } from './browser/storage';
 import { afterLoad, afterNextPaint } from './browser/timing';
 import { resolveConfig, type ResolvedConfig } from './config';
-import type { ConsentStore, Core, Early, EarlyRequest, Full, FullModule, SpanIds } from './core';
+import type {
+  ConsentStore,
+  Core,
+  Early,
+  EarlyReaction,
+  EarlyRequest,
+  Full,
+  FullModule,
+  SpanIds,
+} from './core';
 import { guard, safely, setDebug, warn } from './guard';
 import { INSTANCE_KEY } from './instance';
 import { createInteractionContextManager } from './interaction-context';
-import { INTERACTION_WINDOW_MS, INTERACTIVE } from './interaction-targets';
+import { DEAD_CLICK_WINDOW_MS, INTERACTION_WINDOW_MS, INTERACTIVE } from './interaction-targets';
 import { clearRelay } from './relay/client';
 import { randomHex } from './session/sampling';
 import { createSessionManager, type Session } from './session/session';
@@ -141,6 +150,8 @@ function start(config: ResolvedConfig): Rum {
   let httpHandler: HttpHandler | undefined;
   let unpatchHttp: Stop | undefined;
   let lastClick: { ids: SpanIds; at: number } | undefined;
+  /** Queued clicks and submits still waiting for the page's reaction: a request is one. */
+  const awaitingReaction = new Set<() => void>();
   const requests = requestFilter(config);
   const on = config.instrumentations;
   const earlyHttp: HttpHandler = {
@@ -150,6 +161,7 @@ function start(config: ResolvedConfig): Rum {
       const click =
         lastClick && info.startTime - lastClick.at < INTERACTION_WINDOW_MS ? lastClick : undefined;
       if (!(info.kind === 'fetch' ? on.fetch : on.xhr)) return undefined;
+      awaitingReaction.forEach((reacted) => reacted());
       const request: EarlyRequest = { info, ids: newIds(click?.ids) };
       queue({ type: 'request', request });
       const { traceId, spanId } = request.ids;
@@ -176,13 +188,44 @@ function start(config: ResolvedConfig): Rum {
       queue(entry);
     };
     const onRoute = (): void => withPaint({ type: 'route', href: currentUrl(), at: perfNow() });
+    /** The first DOM change or request within the dead-click window, as the rest would watch. */
+    const watchReaction = (): EarlyReaction => {
+      const reaction: EarlyReaction = {};
+      let observer: MutationObserver | undefined;
+      const settle = (dead: boolean): void => {
+        if (!reaction.stop) return;
+        reaction.stop();
+        if (dead) reaction.dead = true;
+        else reaction.at = perfNow();
+      };
+      const reacted = (): void => settle(false);
+      const timer = setTimeout(() => settle(true), DEAD_CLICK_WINDOW_MS);
+      reaction.stop = () => {
+        reaction.stop = undefined;
+        clearTimeout(timer);
+        observer?.disconnect();
+        awaitingReaction.delete(reacted);
+      };
+      awaitingReaction.add(reacted);
+      safely(() => {
+        observer = new MutationObserver(reacted);
+        observer.observe(document, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          characterData: true,
+        });
+      });
+      return reaction;
+    };
     const onInput = (event: Event): void => {
       const target = event.target as Element | null;
       if (!event.isTrusted || !target || typeof target.closest !== 'function') return;
       if (event.type === 'click' && !target.closest(INTERACTIVE)) return;
       const ids = newIds();
       lastClick = { ids, at: event.timeStamp };
-      withPaint({ type: 'interaction', event, ids });
+      // handed over already: the rest watches the reaction itself
+      withPaint({ type: 'interaction', event, ids, reaction: sink ? undefined : watchReaction() });
     };
     const onError = (event: Event): void => queue({ type: 'error', event });
     recording = [];

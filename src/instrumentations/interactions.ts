@@ -1,14 +1,14 @@
 import type { Span } from '@opentelemetry/api';
 import { holdOpen, type RumContext } from '../context';
 import { cssSelector, rumName } from '../privacy/selector';
-import { INTERACTION_WINDOW_MS, INTERACTIVE } from '../interaction-targets';
+import { perfNow } from '../browser/dom';
+import type { EarlyReaction } from '../core';
+import { DEAD_CLICK_WINDOW_MS, INTERACTION_WINDOW_MS, INTERACTIVE } from '../interaction-targets';
 
 /** Clicks on one element within this window that make a rage click... */
 export const RAGE_CLICK_WINDOW_MS = 1_000;
 /** ...when there are at least this many. */
 export const RAGE_CLICK_COUNT = 3;
-/** A click with no DOM change and no request within this time is a dead click. */
-export const DEAD_CLICK_WINDOW_MS = 1_000;
 
 /** Elements whose clicks legitimately change nothing in the DOM. */
 const NO_DEAD_CLICK = 'input,select,textarea,label,option,[contenteditable]';
@@ -22,14 +22,16 @@ const NO_DEAD_CLICK = 'input,select,textarea,label,option,[contenteditable]';
 export function trackInteractions(
   ctx: RumContext,
   setInteraction: (span: Span, windowMs: number) => void,
-): { onEvent(event: Event, paintedAt?: number): void } {
+): { onEvent(event: Event, paintedAt?: number, reaction?: EarlyReaction): void } {
   const recent: { target: Element; at: number }[] = [];
 
   /**
-   * `paintedAt`: a click queued before we loaded ends at the paint that followed it (its reaction
-   * was not watched, so it is never flagged dead).
+   * A click queued before we loaded comes with the reaction the critical path watched for: it
+   * ends at that reaction, or is flagged dead at the window's end, as a live one; one still being
+   * watched is watched on from here for what is left of the window. Without one (an older
+   * loader) it ends at the paint that followed it, never flagged.
    */
-  const onEvent = (event: Event, paintedAt?: number): void => {
+  const onEvent = (event: Event, paintedAt?: number, reaction?: EarlyReaction): void => {
     const origin = event.target as Element | null;
     if (!event.isTrusted || !origin || typeof origin.closest !== 'function') return;
     const element = event.type === 'submit' ? origin : origin.closest(INTERACTIVE);
@@ -57,8 +59,15 @@ export function trackInteractions(
     setInteraction(span, INTERACTION_WINDOW_MS);
     ctx.recentInteractions.push({ at, span: span.spanContext() });
     if (ctx.recentInteractions.length > 20) ctx.recentInteractions.shift();
-    if (paintedAt !== undefined) span.end(paintedAt);
-    else watchReaction(ctx, span, event.type === 'click' && !element.matches(NO_DEAD_CLICK));
+    const canBeDead = event.type === 'click' && !element.matches(NO_DEAD_CLICK);
+    if (reaction?.stop) {
+      reaction.stop();
+      watchReaction(ctx, span, canBeDead, DEAD_CLICK_WINDOW_MS - (perfNow() - at));
+    } else if (reaction) {
+      if (canBeDead) span.setAttribute('rum.interaction.dead', !!reaction.dead);
+      span.end(reaction.at ?? at + DEAD_CLICK_WINDOW_MS);
+    } else if (paintedAt !== undefined) span.end(paintedAt);
+    else watchReaction(ctx, span, canBeDead);
   };
 
   return { onEvent };
@@ -68,7 +77,12 @@ export function trackInteractions(
  * Ends the span at the page's first reaction, or flags a dead click when nothing happens in the
  * window. If the page hides first, the span ends then, unflagged.
  */
-function watchReaction(ctx: RumContext, span: Span, canBeDead: boolean): void {
+function watchReaction(
+  ctx: RumContext,
+  span: Span,
+  canBeDead: boolean,
+  windowMs = DEAD_CLICK_WINDOW_MS,
+): void {
   let observer: MutationObserver | undefined;
   let dead = false;
   const end = holdOpen(ctx, () => {
@@ -78,10 +92,13 @@ function watchReaction(ctx: RumContext, span: Span, canBeDead: boolean): void {
     if (canBeDead) span.setAttribute('rum.interaction.dead', dead);
     span.end();
   });
-  const timer = setTimeout(() => {
-    dead = true;
-    end();
-  }, DEAD_CLICK_WINDOW_MS);
+  const timer = setTimeout(
+    () => {
+      dead = true;
+      end();
+    },
+    Math.max(0, windowMs),
+  );
   // a request the click started counts as a reaction
   ctx.requestListeners.add(end);
   try {

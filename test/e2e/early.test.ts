@@ -118,6 +118,33 @@ describe('before the lazy part loaded', () => {
     await context.close();
   });
 
+  it('a click before the rest loaded: flagged dead when nothing followed, ended at the reaction when something did', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${e2e.pages.url}/pages/early.html?lazyDelay=${LAZY_DELAY}`);
+    const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
+    await page.click('#nothing');
+    await page.waitForTimeout(1_200);
+    await page.click('#go');
+    await page.waitForFunction(() => (window as any).marks.clickTraceparent);
+    expect(await lazyEntry(page)).toBeUndefined();
+    const spans = await e2e.receiver.waitFor((s) => named(s, 'click', sessionId).length === 2);
+    const origin = await page.evaluate(() => performance.timeOrigin);
+    const marks = await page.evaluate(() => (window as any).marks);
+    const byName = (name: string) =>
+      named(spans, 'click', sessionId).find((s) => s.attributes['rum.interaction.name'] === name)!;
+    const dead = byName('nothing');
+    expect(dead.attributes['rum.interaction.dead']).toBe(true);
+    expect(Math.abs(dead.startMs - (origin + marks.nothingAt))).toBeLessThan(5);
+    expect(dead.endMs - dead.startMs).toBeCloseTo(1_000, -1);
+    // its handler started a fetch at once: that was the reaction, the span ends there
+    const go = byName('go');
+    expect(go.attributes['rum.interaction.dead']).toBe(false);
+    expect(go.endMs - (origin + marks.clickAt)).toBeGreaterThanOrEqual(0);
+    expect(go.endMs - (origin + marks.clickAt)).toBeLessThan(50);
+    await context.close();
+  });
+
   it('an unsampled session never loads the lazy part, and its requests carry no traceparent', async () => {
     const context = await e2e.browser.browser.newContext();
     const page = await context.newPage();
