@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { VERSION } from '../../src/version';
 import { named, startE2E, type E2E } from './harness/fixture';
 import type { ReceivedSpan } from './harness/receiver';
 
@@ -176,6 +178,36 @@ describe('before the lazy part loaded', () => {
     expect(error.startMs - (origin + marks.errorAt)).toBeGreaterThan(-1);
     expect(error.startMs - (origin + marks.errorAt)).toBeLessThan(25);
     expect(await lazyEntry(page)).toBeDefined();
+    await context.close();
+  });
+});
+
+describe('the two files of the script-tag install', () => {
+  it('are paired by release: the loader asks for its own, and refuses another with a warning', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const lazy = readFileSync('dist/otel-rum.lazy.js', 'utf8');
+    expect(lazy).toContain(`"${VERSION}"`);
+    const asked: string[] = [];
+    // a browser that kept the lazy file of an earlier release (same name, older contents)
+    await context.route('**/otel-rum.lazy.js*', (route) => {
+      asked.push(route.request().url());
+      return route.fulfill({
+        contentType: 'text/javascript',
+        body: lazy.split(`"${VERSION}"`).join('"0.0.9"'),
+      });
+    });
+    const page = await context.newPage();
+    await page.goto(`${e2e.pages.url}/pages/init.html`);
+    const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
+    await expect
+      .poll(() => page.evaluate(() => (window as any).__warnings as string[]))
+      .toContainEqual(expect.stringContaining('is otel-rum 0.0.9, this loader'));
+    expect(asked).toEqual([`${e2e.pages.url}/otel-rum.lazy.js?v=${VERSION}`]);
+    // nothing broke on the page, and the other release's code never ran
+    await page.evaluate(() => (window as any).rum.trackEvent('after_refusal'));
+    await page.waitForTimeout(1_000);
+    expect(await page.evaluate(() => (window as any).__pageErrors)).toEqual([]);
+    expect(e2e.receiver.spans.filter((s) => s.attributes['session.id'] === sessionId)).toEqual([]);
     await context.close();
   });
 });
