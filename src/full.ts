@@ -413,8 +413,11 @@ export async function startFull(core: Core): Promise<Full> {
   await yieldToPage();
   stopIfClosing();
   if (core.consent() !== 'denied' && session.current().sampled) await startTracking();
-  // hidden before we were ready: what was queued goes out now
+  // Hidden before we were ready: what was queued goes out now. Else, without the relay worker, it
+  // goes out now too, while the page can still retry it: held for the flush interval, a short
+  // visit's load would ride in its last request, which a closing page cannot retry.
   if (isHidden()) void flush(true);
+  else if (!exporter.relayed()) void flush();
 
   let shutDown: Promise<void> | undefined;
   return {

@@ -18,6 +18,8 @@ export interface RumExporter extends SpanExporter {
   forceFlush(): Promise<void>;
   /** Send what is queued now; `urgent` when the page is being hidden or unloaded. */
   pump(urgent: boolean): void;
+  /** Batches go to the relay worker, which sends and retries them after the page has closed. */
+  relayed(): boolean;
   /** Resolves once nothing is in flight. */
   settle(timeoutMs: number): Promise<void>;
   release(): void;
@@ -125,6 +127,7 @@ export function createExporter(options: ExporterOptions): RumExporter {
       }
     },
     pump: (urgent) => sender.pump(urgent),
+    relayed: () => !!relay?.ready(),
     settle: (timeoutMs) => sender.settle(timeoutMs),
     release: () => sender.release(),
     reclaim: () => sender.reclaim(),
