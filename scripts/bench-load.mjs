@@ -126,7 +126,7 @@ export async function benchLoad(candidates, loads) {
         longTasks: window.longTasks,
         lazyLoaded: performance
           .getEntriesByType('resource')
-          .some((e) => e.name.endsWith('/otel-rum.lazy.js')),
+          .some((e) => e.name.includes('/otel-rum.lazy.js')),
       }));
       return { ...t, heap: usedSize };
     } finally {
