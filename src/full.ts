@@ -417,7 +417,8 @@ export async function startFull(core: Core): Promise<Full> {
   // goes out now too, while the page can still retry it: held for the flush interval, a short
   // visit's load would ride in its last request, which a closing page cannot retry.
   if (isHidden()) void flush(true);
-  else if (!exporter.relayed()) void flush();
+  // in a task of its own: encoding and storing the batch is not added to the hand-over's
+  else if (!exporter.relayed()) setTimeout(() => safely(() => void flush()), 0);
 
   let shutDown: Promise<void> | undefined;
   return {
