@@ -104,7 +104,7 @@ function plainErrorEvent(e: ErrorEvent & PromiseRejectionEvent): Event {
 }
 
 /**
- * Stores a closing page's queue for the next page, within MAX_ORPHAN_CHARS (the oldest half of
+ * Stores a closing page's queue for the next page, within MAX_ORPHAN_CHARS (the newer half of
  * the entries dropped until it fits) and MAX_ORPHANS (the oldest orphan goes). Clicks are left
  * out (their spans need the element); errors keep what their spans are made of. Nothing is stored
  * when nothing is left to send. Returns the key it stored under.
