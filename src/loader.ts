@@ -5,6 +5,7 @@ import {
   isHidden,
   listen,
   perfNow,
+  watchDocument,
   timeOrigin,
   type Stop,
 } from './browser/dom';
@@ -191,7 +192,6 @@ function start(config: ResolvedConfig): Rum {
     /** The first DOM change or request within the dead-click window, as the rest would watch. */
     const watchReaction = (): EarlyReaction => {
       const reaction: EarlyReaction = {};
-      let observer: MutationObserver | undefined;
       const settle = (dead: boolean): void => {
         if (!reaction.stop) return;
         reaction.stop();
@@ -200,22 +200,14 @@ function start(config: ResolvedConfig): Rum {
       };
       const reacted = (): void => settle(false);
       const timer = setTimeout(() => settle(true), DEAD_CLICK_WINDOW_MS);
+      const stopWatching = watchDocument(reacted);
       reaction.stop = () => {
         reaction.stop = undefined;
         clearTimeout(timer);
-        observer?.disconnect();
+        stopWatching();
         awaitingReaction.delete(reacted);
       };
       awaitingReaction.add(reacted);
-      safely(() => {
-        observer = new MutationObserver(reacted);
-        observer.observe(document, {
-          subtree: true,
-          childList: true,
-          attributes: true,
-          characterData: true,
-        });
-      });
       return reaction;
     };
     const onInput = (event: Event): void => {

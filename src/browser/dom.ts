@@ -40,3 +40,41 @@ export function currentUrl(): string {
 export function isHidden(): boolean {
   return hasWindow() && document.visibilityState === 'hidden';
 }
+
+/**
+ * Calls `onChange` at any change of the document (nodes, attributes, text): a page's reaction to
+ * a click. Returns the stop; where MutationObserver is missing nothing is watched.
+ */
+export function watchDocument(onChange: () => void): Stop {
+  try {
+    const observer = new MutationObserver(onChange);
+    observer.observe(document, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
+    return () => observer.disconnect();
+  } catch {
+    return () => {};
+  }
+}
+
+/**
+ * Runs `fn` under the Web Lock `name`, or not at all while another page or tab holds it; settles
+ * when `fn` has. Without the Locks API `fn` just runs (at once, as it would have).
+ */
+export function unlessLocked(name: string, fn: () => unknown): Promise<unknown> {
+  const locks =
+    typeof navigator === 'undefined'
+      ? undefined
+      : (navigator as Navigator & { locks?: LockManager }).locks;
+  if (locks?.request) {
+    return locks.request(name, { ifAvailable: true }, (lock) => (lock ? fn() : undefined));
+  }
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

@@ -1,7 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import { holdOpen, type RumContext } from '../context';
 import { cssSelector, rumName } from '../privacy/selector';
-import { perfNow } from '../browser/dom';
+import { perfNow, watchDocument } from '../browser/dom';
 import type { EarlyReaction } from '../core';
 import { DEAD_CLICK_WINDOW_MS, INTERACTION_WINDOW_MS, INTERACTIVE } from '../interaction-targets';
 
@@ -83,10 +83,9 @@ function watchReaction(
   canBeDead: boolean,
   windowMs = DEAD_CLICK_WINDOW_MS,
 ): void {
-  let observer: MutationObserver | undefined;
   let dead = false;
   const end = holdOpen(ctx, () => {
-    observer?.disconnect();
+    stopWatching();
     ctx.requestListeners.delete(end);
     clearTimeout(timer);
     if (canBeDead) span.setAttribute('rum.interaction.dead', dead);
@@ -101,15 +100,6 @@ function watchReaction(
   );
   // a request the click started counts as a reaction
   ctx.requestListeners.add(end);
-  try {
-    observer = new MutationObserver(end);
-    observer.observe(document, {
-      subtree: true,
-      childList: true,
-      attributes: true,
-      characterData: true,
-    });
-  } catch {
-    // no MutationObserver: only requests count as a reaction
-  }
+  // and any change of the document (without MutationObserver, only requests count)
+  const stopWatching = watchDocument(end);
 }
