@@ -8,7 +8,7 @@ import {
   type TracerProvider,
 } from '@opentelemetry/api';
 import { networkAttributes, resourceAttributes, staticSpanAttributes } from './attributes';
-import { isHidden, listen, timeOrigin, type Stop } from './browser/dom';
+import { isHidden, listen, timeOrigin, unlessLocked, type Stop } from './browser/dom';
 import type { Core, Early, Full } from './core';
 import type { RumUser } from './types';
 import { createRumContext, holdOpen } from './context';
@@ -261,16 +261,7 @@ export async function startFull(core: Core): Promise<Full> {
     // Every open tab of the origin hears of a stored page at once (the storage event), and each
     // tab's view of localStorage learns late of another's removal: one tab adopts, under a Web
     // Lock; a tab that finds it taken leaves the adoption to the holder.
-    const locks =
-      typeof navigator === 'undefined'
-        ? undefined
-        : (navigator as Navigator & { locks?: LockManager }).locks;
-    if (!locks?.request) return adoptStored();
-    locks
-      .request(ORPHAN_LOCK, { ifAvailable: true }, (lock) => {
-        if (lock && tracking.length) adoptStored();
-      })
-      .catch(reportInternalError);
+    unlessLocked(ORPHAN_LOCK, () => tracking.length && adoptStored()).catch(reportInternalError);
   };
   const adoptStored = (): void => {
     const keys = store.keys().filter((k) => k.startsWith(ORPHAN_PREFIX));

@@ -1,3 +1,4 @@
+import { unlessLocked } from '../browser/dom';
 import { reportInternalError } from '../guard';
 import type { Relay } from '../relay/client';
 import { randomHex } from '../session/sampling';
@@ -364,19 +365,7 @@ export function createSender(options: SenderOptions): Sender {
   const replay = (): void => {
     if (stopped) return;
     options.relay?.()?.nudge();
-    const locks =
-      typeof navigator === 'undefined'
-        ? undefined
-        : (navigator as Navigator & { locks?: LockManager }).locks;
-    if (locks?.request) {
-      locks
-        .request('otel-rum-outbox', { ifAvailable: true }, (lock) =>
-          lock ? adoptOrphans() : undefined,
-        )
-        .then(() => pump(), reportInternalError);
-    } else {
-      void adoptOrphans().then(() => pump(), reportInternalError);
-    }
+    unlessLocked('otel-rum-outbox', adoptOrphans).then(() => pump(), reportInternalError);
   };
 
   const onOnline = (): void => {
