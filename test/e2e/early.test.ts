@@ -212,15 +212,21 @@ describe('the two files of the script-tag install', () => {
   });
 });
 
+/**
+ * early.html with its lazy part held back (30 s), once its fetch during load has ended and its
+ * error was thrown; resolves with the page's session.
+ */
+async function openHeldBack(page: Page, query = ''): Promise<string> {
+  await page.goto(`${e2e.pages.url}/pages/early.html?lazyDelay=30000${query}`);
+  await page.waitForFunction(() => (window as any).marks.fetchEnd && (window as any).marks.errorAt);
+  return page.evaluate(() => (window as any).rum.getSessionId());
+}
+
 describe('a page closed before its lazy part loaded', () => {
   it('is sent by the next page: its page load, error and fetch, on its own clock and session', async () => {
     const context = await e2e.browser.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${e2e.pages.url}/pages/early.html?lazyDelay=30000`);
-    const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
-    await page.waitForFunction(
-      () => (window as any).marks.fetchEnd && (window as any).marks.errorAt,
-    );
+    const sessionId = await openHeldBack(page);
     const first = await page.evaluate(() => ({
       marks: (window as any).marks,
       origin: performance.timeOrigin,
@@ -277,10 +283,7 @@ describe('a page closed before its lazy part loaded', () => {
     // both have started the rest: their own page loads arrived
     await e2e.receiver.waitFor((s) => named(s, 'page_load', sessionId).length === 2);
     const closed = await context.newPage();
-    await closed.goto(`${e2e.pages.url}/pages/early.html?lazyDelay=30000&closed=1`);
-    await closed.waitForFunction(
-      () => (window as any).marks.fetchEnd && (window as any).marks.errorAt,
-    );
+    await openHeldBack(closed, '&closed=1');
     // closing it stores its queue; both open tabs get the storage event
     await closed.close();
     const fromClosed = (s: ReceivedSpan[], name: string) =>
@@ -303,11 +306,7 @@ describe('a page closed before its lazy part loaded', () => {
   it('whose load the rest had already sent: the next page sends its queue, not a second page load', async () => {
     const context = await e2e.browser.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${e2e.pages.url}/pages/early.html?lazyDelay=30000`);
-    const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
-    await page.waitForFunction(
-      () => (window as any).marks.fetchEnd && (window as any).marks.errorAt,
-    );
+    const sessionId = await openHeldBack(page);
     await page.goto(`${e2e.pages.url}/pages/bare.html`);
     // The loader stores `pageLoad: false` when the rest had started and tracked the page's load
     // but not yet taken the queue over as the page closed: a window of milliseconds no test can
