@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scrubUrl, scrubUrlsInText } from './url';
-import { redactText } from './patterns';
+import { redactAll, redactText } from './patterns';
 
 describe('scrubUrl', () => {
   it('drops query values and fragments by default', () => {
@@ -64,9 +64,63 @@ describe('redactText', () => {
       ['products', 'products'],
       ['abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnopqrstuvwxyz'],
       ['token  12345678', 'token [token]'],
+      ['deadbeef-cafe-face-beef-facadecafeba', '[id]'],
+      ['EYJABCDEFG.HIJKLMN.OP', '[token]'],
+      ['Bearer\u00a0abcdefghijkl', 'Bearer [token]'],
     ];
     for (const [text, redacted] of cases)
       expect([text, redactText(text)]).toEqual([text, redacted]);
+  });
+  it('skips the scan only for texts the scan would leave alone', () => {
+    // pieces of every kind of secret, joined at random: many texts are redacted, many are not
+    const pieces = [
+      'eyJ',
+      'EYj',
+      'abc',
+      'def',
+      'DEAD',
+      'beef',
+      'x',
+      'Z',
+      'qr',
+      'uvw',
+      '-',
+      '_',
+      '.',
+      '/',
+      '=',
+      '@',
+      'io',
+      ' ',
+      '\t',
+      'Bearer',
+      'basic',
+      'token',
+      '7',
+      '0123',
+      'cafe',
+      'Face',
+      'b@c.de',
+      '42',
+      '\u00a0',
+      'é',
+      'ok',
+    ];
+    let seed = 1;
+    const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+    let redacted = 0;
+    let skipped = 0;
+    for (let i = 0; i < 20_000; i++) {
+      let text = '';
+      for (let k = 1 + random(20); k > 0; k--) text += pieces[random(pieces.length)];
+      const full = redactAll(text);
+      expect([text, redactText(text)]).toEqual([text, full]);
+      if (full !== text) redacted++;
+      else skipped++;
+    }
+
+    expect(redacted).toBeGreaterThan(2_000);
+    expect(skipped).toBeGreaterThan(2_000);
   });
 });
 
@@ -78,5 +132,8 @@ describe('scrubUrlsInText', () => {
       'Error: x\n    at pay (https://shop.example/app.js?token=*:10:5)\n    at https://shop.example/u/[email]:3:1',
     );
     expect(scrubUrlsInText('BUTTON#pay.onclick', scrubUrl)).toBe('BUTTON#pay.onclick');
+    expect(scrubUrlsInText('see HTTPS://shop.example/?token=abc', scrubUrl)).toBe(
+      'see HTTPS://shop.example/?token=abc',
+    );
   });
 });

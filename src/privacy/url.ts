@@ -44,5 +44,7 @@ const URL_IN_TEXT = /\b(https?:\/\/[^\s()'"<>]+?)(:\d+(?::\d+)?)?(?=[\s()'"<>]|$
 
 /** Runs every URL found inside `text` through `scrub`. */
 export function scrubUrlsInText(text: string, scrub: (url: string) => string): string {
+  // most texts (script invokers, messages) hold no URL: no scan, and nothing to compile
+  if (!text.includes('://')) return text;
   return text.replace(URL_IN_TEXT, (_, url: string, position = '') => scrub(url) + position);
 }
