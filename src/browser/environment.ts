@@ -63,11 +63,12 @@ export function deviceClass(
 export type BrowserFamily =
   'chrome' | 'chromium' | 'edge' | 'opera' | 'samsung' | 'firefox' | 'safari' | 'other';
 
-const BRAND_FAMILIES: [RegExp, BrowserFamily][] = [
-  [/Edge/i, 'edge'],
-  [/Opera/i, 'opera'],
-  [/Samsung/i, 'samsung'],
-  [/Google Chrome/i, 'chrome'],
+/** Client Hints brands, by a lower-cased part of their name (no regex: each would be compiled). */
+const BRAND_FAMILIES: [string, BrowserFamily][] = [
+  ['edge', 'edge'],
+  ['opera', 'opera'],
+  ['samsung', 'samsung'],
+  ['google chrome', 'chrome'],
 ];
 
 const UA_FAMILIES: [RegExp, BrowserFamily][] = [
@@ -81,9 +82,11 @@ const UA_FAMILIES: [RegExp, BrowserFamily][] = [
 
 /** A small, bounded set of browser families, suitable as a metric label. */
 export function browserFamily(nav: NavigatorLike | undefined): BrowserFamily {
-  const brands = nav?.userAgentData?.brands?.map((b) => b.brand) ?? [];
-  for (const [re, family] of BRAND_FAMILIES) if (brands.some((b) => re.test(b))) return family;
-  if (brands.includes('Chromium')) return 'chromium';
+  const brands = nav?.userAgentData?.brands?.map((b) => String(b.brand).toLowerCase()) ?? [];
+  for (const [part, family] of BRAND_FAMILIES) {
+    if (brands.some((b) => b.includes(part))) return family;
+  }
+  if (brands.includes('chromium')) return 'chromium';
   const ua = nav?.userAgent ?? '';
   for (const [re, family] of UA_FAMILIES) if (re.test(ua)) return family;
   return 'other';
