@@ -78,13 +78,13 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
     return attrs;
   };
 
-  const report = (
-    error: unknown,
+  /** `exception`: the semconv attributes, their texts already scrubbed. */
+  const reportException = (
+    exception: Attributes,
     source: ErrorSource,
-    extra: Attributes = {},
+    extra: Attributes,
     at?: number,
   ): void => {
-    const exception = exceptionAttributes(error, ctx.scrub);
     const key = `${source}|${exception[S.ATTR_EXCEPTION_TYPE]}|${exception[S.ATTR_EXCEPTION_MESSAGE]}|${String(
       exception[S.ATTR_EXCEPTION_STACKTRACE] ?? '',
     )
@@ -104,6 +104,8 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
       timer: setTimeout(() => flushRepeats(key), ERROR_COLLAPSE_WINDOW_MS),
     });
   };
+  const report = (error: unknown, source: ErrorSource, extra: Attributes = {}, at?: number): void =>
+    reportException(exceptionAttributes(error, ctx.scrub), source, extra, at);
   const flush = (): void => [...pending.keys()].forEach(flushRepeats);
 
   const onEvent = (event: Event): void => {
@@ -114,20 +116,16 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
     const target = event.target as Element | null;
     if (target && target !== (window as unknown) && 'tagName' in target) {
       const element = target as HTMLImageElement & HTMLLinkElement;
-      const url = element.currentSrc || element.src || element.href || '';
-      report(
-        Object.assign(
-          new Error(`Failed to load ${element.tagName.toLowerCase()} ${ctx.scrub(url)}`),
-          {
-            name: 'ResourceError',
-            stack: '',
-          },
-        ),
-        'resource',
+      const url = ctx.scrub(element.currentSrc || element.src || element.href || '');
+      const type = element.tagName.toLowerCase();
+      // a message of our own making, around a URL scrubbed once (not scanned again for secrets)
+      reportException(
         {
-          'rum.resource.url': ctx.scrub(url),
-          'rum.resource.type': element.tagName.toLowerCase(),
+          [S.ATTR_EXCEPTION_TYPE]: 'ResourceError',
+          [S.ATTR_EXCEPTION_MESSAGE]: `Failed to load ${type} ${url}`,
         },
+        'resource',
+        { 'rum.resource.url': url, 'rum.resource.type': type },
         event.timeStamp,
       );
       return;

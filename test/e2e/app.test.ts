@@ -196,6 +196,10 @@ describe('errors', () => {
     const [image] = bySource('resource');
     expect(image.attributes['rum.resource.type']).toBe('img');
     expect(image.attributes['rum.resource.url']).toBe(`${demo.web}/no-such-image.png?session=*`);
+    expect(image.attributes['exception.type']).toBe('ResourceError');
+    expect(image.attributes['exception.message']).toBe(
+      `Failed to load img ${demo.web}/no-such-image.png?session=*`,
+    );
     expect(
       spans.filter(
         (s) =>
