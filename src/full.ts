@@ -257,15 +257,15 @@ export async function startFull(core: Core): Promise<Full> {
   /** Stored by pages closed before their rest loaded (src/orphan.ts): sent as theirs. */
   let adopting: Orphan | undefined;
   const adoptOrphans = (): void => {
-    if (!tracking.length) return;
+    if (!tracking.length || !storedOrphans().length) return;
     // Every open tab of the origin hears of a stored page at once (the storage event), and each
     // tab's view of localStorage learns late of another's removal: one tab adopts, under a Web
     // Lock; a tab that finds it taken leaves the adoption to the holder.
     unlessLocked(ORPHAN_LOCK, () => tracking.length && adoptStored()).catch(reportInternalError);
   };
+  const storedOrphans = (): string[] => store.keys().filter((k) => k.startsWith(ORPHAN_PREFIX));
   const adoptStored = (): void => {
-    const keys = store.keys().filter((k) => k.startsWith(ORPHAN_PREFIX));
-    for (const key of keys.sort()) {
+    for (const key of storedOrphans().sort()) {
       const text = store.get(key);
       store.remove(key);
       safely(() => adopt(JSON.parse(text ?? 'null') as Orphan));

@@ -362,10 +362,18 @@ export function createSender(options: SenderOptions): Sender {
     }
   };
 
+  /** Whether batches of a page gone, or handed to the relay worker, wait to be looked at. */
+  const hasOrphans = (): boolean =>
+    options.outbox.orphans(now()).some((e) => e.state === 'relayed' || e.owner !== tab);
+
   const replay = (): void => {
     if (stopped) return;
     options.relay?.()?.nudge();
-    unlessLocked('otel-rum-outbox', adoptOrphans).then(() => pump(), reportInternalError);
+    // the lock (a round trip to the browser) only when there is something to adopt
+    (hasOrphans() ? unlessLocked('otel-rum-outbox', adoptOrphans) : Promise.resolve()).then(
+      () => pump(),
+      reportInternalError,
+    );
   };
 
   const onOnline = (): void => {
