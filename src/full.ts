@@ -21,7 +21,7 @@ import { trackLongAnimationFrames } from './instrumentations/long-animation-fram
 import { trackRouteChanges } from './instrumentations/navigation';
 import { orphanPageLoad, trackPageLoads } from './instrumentations/page-load';
 import { ORPHAN_LOCK, ORPHAN_PREFIX, shifted, type Orphan } from './orphan';
-import { trackWebVitals } from './instrumentations/web-vitals';
+import { sendTakenVitals, trackWebVitals } from './instrumentations/web-vitals';
 import * as S from './semconv';
 import type { Session } from './session/session';
 import { createTracerProvider, type SdkSpan as Span } from './trace';
@@ -233,8 +233,9 @@ export async function startFull(core: Core): Promise<Full> {
     await yieldToPage();
     if (run !== generation) return;
     // LCP and FCP end when the page is first hidden: web-vitals, started later, cannot know
+    // (they are taken from what the browser buffered)
     if (on.webVitals) {
-      tracking.push(trackWebVitals(ctx, frames, { paint: core.hiddenAt === Infinity }));
+      tracking.push(trackWebVitals(ctx, frames, core.hiddenAt));
     }
     await yieldToPage();
     if (run !== generation) return;
@@ -282,6 +283,9 @@ export async function startFull(core: Core): Promise<Full> {
     try {
       if (config.instrumentations.pageLoad && orphan.pageLoad !== false) {
         orphanPageLoad(ctx, view, orphan, shift);
+      }
+      if (config.instrumentations.webVitals && orphan.vitals) {
+        sendTakenVitals(ctx, view, orphan.vitals, { ...orphan, shift });
       }
       for (const entry of orphan.entries) {
         // a request still in flight as that page closed has no end to give its span

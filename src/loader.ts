@@ -9,6 +9,7 @@ import {
   timeOrigin,
   type Stop,
 } from './browser/dom';
+import { takeVitals } from './browser/observe';
 import { keepOrphan } from './orphan';
 import { patchHistory } from './browser/history';
 import { patchHttp, type HttpHandler } from './browser/http-patch';
@@ -343,6 +344,8 @@ function start(config: ResolvedConfig): Rum {
         session: { id: s.id, previousId: s.previousId },
         navigation: safely(() => performance.getEntriesByType('navigation')[0]?.toJSON()),
         pageLoad: !documentSent,
+        // web-vitals, in the rest, never watched this page: its entries are taken as it closes
+        vitals: documentSent ? undefined : safely(() => takeVitals(hiddenAt)),
       };
       return keepOrphan(store, page, early ?? [], randomHex(4));
     });

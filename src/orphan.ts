@@ -1,3 +1,4 @@
+import type { TakenVitals } from './browser/observe';
 import type { KeyValueStore } from './browser/storage';
 import type { Early } from './core';
 
@@ -35,6 +36,8 @@ export interface Orphan {
    * page and tracked it before the page closed). Absent means true.
    */
   pageLoad?: boolean;
+  /** Its vitals' entries as it closed (when its page load is the next page's to send). */
+  vitals?: TakenVitals;
   /** Clicks are not kept: their spans need the element. Errors' events are plain objects. */
   entries: Early[];
 }

@@ -1,5 +1,9 @@
 import { guard } from '../guard';
 
+const supported = (type: string): boolean =>
+  typeof PerformanceObserver !== 'undefined' &&
+  !!PerformanceObserver.supportedEntryTypes?.includes(type);
+
 /**
  * Observes one performance entry type with `buffered: true`. Returns a stop function, or
  * `undefined` when the browser does not support the entry type (the caller then degrades quietly).
@@ -10,12 +14,7 @@ export function observe(
   options: Record<string, unknown> = {},
 ): (() => void) | undefined {
   try {
-    if (
-      typeof PerformanceObserver === 'undefined' ||
-      !PerformanceObserver.supportedEntryTypes?.includes(type)
-    ) {
-      return undefined;
-    }
+    if (!supported(type)) return undefined;
     const observer = new PerformanceObserver(
       guard((list: PerformanceObserverEntryList) => callback(list.getEntries())),
     );
@@ -33,4 +32,50 @@ export function navigationEntry(): PerformanceNavigationTiming | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The entries of `type` the browser has buffered, taken now rather than in an observer's later
+ * callback: a closing page runs no later task. `undefined` where the browser has no such entries.
+ */
+function takeBuffered(type: string): PerformanceEntry[] | undefined {
+  if (!supported(type)) return undefined;
+  const observer = new PerformanceObserver(() => {});
+  observer.observe({ type, buffered: true });
+  const entries = observer.takeRecords();
+  observer.disconnect();
+  return entries;
+}
+
+/** What a page's paint and layout vitals are computed from, as plain data, on its own clock. */
+export interface TakenVitals {
+  /** `first-contentful-paint`, if before the page was first hidden. */
+  fcp?: number;
+  /** The last `largest-contentful-paint` before the page was first hidden: time, resource URL. */
+  lcp?: [at: number, url: string];
+  /** Layout shifts without recent input, [time, score]; absent where the browser has none. */
+  shifts?: [number, number][];
+}
+
+/**
+ * The vitals' entries so far, for a page that goes (or was hidden) before web-vitals could watch
+ * it. `hiddenAt`: when the page was first hidden (paints after it do not count), or Infinity.
+ */
+export function takeVitals(hiddenAt: number): TakenVitals {
+  const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+  const lcp = takeBuffered('largest-contentful-paint')
+    ?.filter((e) => e.startTime < hiddenAt)
+    .pop() as (PerformanceEntry & { url?: string }) | undefined;
+  return {
+    fcp: fcp && fcp.startTime < hiddenAt ? fcp.startTime : undefined,
+    lcp: lcp && [lcp.startTime, lcp.url ?? ''],
+    shifts: (takeBuffered('layout-shift') as LayoutShift[] | undefined)
+      ?.filter((e) => !e.hadRecentInput)
+      .map((e) => [e.startTime, e.value]),
+  };
+}
+
+interface LayoutShift extends PerformanceEntry {
+  value: number;
+  hadRecentInput: boolean;
 }

@@ -1,5 +1,9 @@
 import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
 import {
+  CLSThresholds,
+  FCPThresholds,
+  LCPThresholds,
+  TTFBThresholds,
   onCLS,
   onFCP,
   onINP,
@@ -12,7 +16,7 @@ import {
   type TTFBMetricWithAttribution,
 } from 'web-vitals/attribution';
 import type { PageView, RumContext } from '../context';
-import { observe } from '../browser/observe';
+import { navigationEntry, observe, takeVitals, type TakenVitals } from '../browser/observe';
 import { guard, safely } from '../guard';
 import { scrubUrlsInText } from '../privacy/url';
 import * as S from '../semconv';
@@ -26,6 +30,10 @@ type AnyMetric =
 
 /** FID thresholds (ms), from web-vitals 3 which still reported it. */
 const FID_THRESHOLDS = [100, 300] as const;
+
+/** web-vitals' rating of a value against a metric's [good, poor] thresholds. */
+const rate = (value: number, [good, poor]: readonly number[]): string =>
+  value <= good! ? 'good' : value <= poor! ? 'needs-improvement' : 'poor';
 
 const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -103,10 +111,11 @@ export function trackWebVitals(
   ctx: RumContext,
   frames?: { spanFor(entry: PerformanceEntry): SpanContext | undefined },
   /**
-   * `paint: false`: the page was hidden before we started, so LCP and FCP are over and web-vitals
-   * (which only sees the visibility from its start) would report wrong values: they are skipped.
+   * When the page was first hidden, if before we started: LCP and FCP are over then, and
+   * web-vitals (which only sees the visibility from its start) would not report them. They are
+   * taken from what the browser buffered instead.
    */
-  options: { paint: boolean } = { paint: true },
+  hiddenAt = Infinity,
 ): { stop(): void } {
   let stopped = false;
   /** Spans sent and the last value sent, by metric id. */
@@ -184,10 +193,12 @@ export function trackWebVitals(
   // Per soft navigation where the browser has the Soft Navigations API (Chromium); elsewhere
   // web-vitals ignores the option and reports the document's values only.
   const soft = { reportSoftNavs: true };
-  if (options.paint) onLCP(report, soft);
+  const paint = hiddenAt === Infinity;
+  if (paint) onLCP(report, soft);
+  else safely(() => sendTakenVitals(ctx, ctx.documentView, takeVitals(hiddenAt)));
   onINP(hold, { ...soft, reportAllChanges: true });
   onCLS(hold, { ...soft, reportAllChanges: true });
-  if (options.paint) onFCP(report, soft);
+  if (paint) onFCP(report, soft);
   onTTFB(report);
   const stopFid = trackFirstInputDelay(ctx);
 
@@ -199,6 +210,80 @@ export function trackWebVitals(
       stopFid?.();
     },
   };
+}
+
+/** CLS as web-vitals computes it: the largest window of shifts less than 1 s apart, within 5 s. */
+export function clsOf(shifts: readonly [number, number][]): number {
+  let max = 0;
+  let sum = 0;
+  let first = -Infinity;
+  let last = -Infinity;
+  for (const [at, value] of shifts) {
+    if (at - last < 1_000 && at - first < 5_000) sum += value;
+    else [sum, first] = [value, at];
+    last = at;
+    max = Math.max(max, sum);
+  }
+  return max;
+}
+
+/**
+ * `web_vital` spans from entries the browser buffered (`takeVitals`), for what web-vitals never
+ * watched: FCP and LCP of a page hidden before we started; and for a page closed before the rest
+ * loaded (`page`: its clock's shift to ours and when it left), also its TTFB and CLS. Same names,
+ * values, ratings and navigation types as web-vitals gives; attribution only the LCP's URL.
+ */
+export function sendTakenVitals(
+  ctx: RumContext,
+  view: PageView,
+  taken: TakenVitals,
+  page?: { shift: number; leftAt: number; navigation?: Record<string, unknown> },
+): void {
+  const navigation = (page ? page.navigation : navigationEntry()) as
+    { type?: string; responseStart?: number; activationStart?: number } | undefined;
+  const activation = navigation?.activationStart || 0;
+  const navigationType =
+    activation > 0 ? 'prerender' : (navigation?.type ?? 'navigate').replace(/_/g, '-');
+  const shift = page?.shift ?? 0;
+  const send = (
+    name: string,
+    value: number,
+    thresholds: readonly number[],
+    start: number,
+    attributes: Attributes = {},
+  ): void => {
+    const span = ctx.startSpan(
+      S.SPAN_WEB_VITAL,
+      {
+        [S.ATTR_WEB_VITAL_NAME]: name,
+        [S.ATTR_WEB_VITAL_VALUE]: value,
+        [S.ATTR_WEB_VITAL_DELTA]: value,
+        [S.ATTR_WEB_VITAL_ID]: `${name}-${view.id}`,
+        [S.ATTR_WEB_VITAL_RATING]: rate(value, thresholds),
+        [S.ATTR_WEB_VITAL_NAVIGATION_TYPE]: navigationType,
+        [S.ATTR_WEB_VITAL_REPEAT]: false,
+        ...attributes,
+      },
+      { startTime: shift + start, view },
+    );
+    span.end(shift + start + (name === 'cls' ? 0 : value));
+  };
+  // from the activation of a prerendered page, as web-vitals measures
+  const sinceStart = (at: number): number => Math.max(0, at - activation);
+  if (page && navigation?.responseStart) {
+    send('ttfb', sinceStart(navigation.responseStart), TTFBThresholds, 0);
+  }
+  if (taken.fcp !== undefined) send('fcp', sinceStart(taken.fcp), FCPThresholds, 0);
+  if (taken.lcp) {
+    const [at, url] = taken.lcp;
+    send('lcp', sinceStart(at), LCPThresholds, 0, {
+      ...(url ? { [`${S.ATTR_PREFIX_WEB_VITAL_ATTRIBUTION}url`]: ctx.scrub(url) } : {}),
+    });
+  }
+  // web-vitals reports CLS only once there was a contentful paint
+  if (page && taken.shifts && taken.fcp !== undefined) {
+    send('cls', clsOf(taken.shifts), CLSThresholds, page.leftAt);
+  }
 }
 
 /** The INP span links to the click it measured and to the long frames that made it slow. */
@@ -228,12 +313,7 @@ function trackFirstInputDelay(ctx: RumContext): (() => void) | undefined {
     done = true;
     stop?.();
     const value = entry.processingStart - entry.startTime;
-    const rating =
-      value <= FID_THRESHOLDS[0]
-        ? 'good'
-        : value <= FID_THRESHOLDS[1]
-          ? 'needs-improvement'
-          : 'poor';
+    const rating = rate(value, FID_THRESHOLDS);
     const span = ctx.startSpan(
       S.SPAN_WEB_VITAL,
       {

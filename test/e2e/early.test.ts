@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { VERSION } from '../../src/version';
-import { named, startE2E, type E2E } from './harness/fixture';
+import { hidePage, named, startE2E, vital, type E2E } from './harness/fixture';
 import type { ReceivedSpan } from './harness/receiver';
 
 // The critical path (otel-rum.iife.js) runs before the page's code; the rest (otel-rum.lazy.js)
@@ -221,6 +221,110 @@ async function openHeldBack(page: Page, query = ''): Promise<string> {
   await page.waitForFunction(() => (window as any).marks.fetchEnd && (window as any).marks.errorAt);
   return page.evaluate(() => (window as any).rum.getSessionId());
 }
+
+/** The page's vitals as the browser measured them (from its buffered entries), its clock. */
+const measuredVitals = (page: Page) =>
+  page.evaluate(() => {
+    const take = (type: string): any[] => {
+      const observer = new PerformanceObserver(() => {});
+      observer.observe({ type, buffered: true });
+      const entries = observer.takeRecords();
+      observer.disconnect();
+      return entries;
+    };
+    const shifts = take('layout-shift').filter((e) => !e.hadRecentInput);
+    return {
+      origin: performance.timeOrigin,
+      ttfb: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
+        .responseStart,
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]!.startTime,
+      lcp: take('largest-contentful-paint').pop().startTime as number,
+      shifts: shifts.length,
+      // one window: the shifts are within a second of each other
+      cls: shifts.reduce((sum, e) => sum + e.value, 0),
+    };
+  });
+
+/** The `web_vital` span of `name` in page view `view`, exactly one. */
+const vitalOf = (spans: ReceivedSpan[], name: string, view: unknown): ReceivedSpan => {
+  const found = vital(spans, name).filter((s) => s.attributes['rum.page.view_id'] === view);
+  expect(found, name).toHaveLength(1);
+  return found[0]!;
+};
+
+describe('Web Vitals web-vitals could not watch', () => {
+  it('a page hidden before the rest started: its FCP and LCP from what the browser buffered', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${e2e.pages.url}/pages/early.html?lazyDelay=${LAZY_DELAY}`);
+    await page.waitForFunction(() => (window as any).marks.fetchEnd);
+    const measured = await measuredVitals(page);
+    const sessionId: string = await page.evaluate(() => (window as any).rum.getSessionId());
+    // hidden: the loader loads the rest at once (held back LAZY_DELAY ms by the server)
+    await hidePage(page);
+    await page.waitForFunction(() =>
+      performance.getEntriesByType('resource').some((e) => e.name.includes('/otel-rum.lazy.js')),
+    );
+    await page.evaluate(() => (window as any).rum.flush());
+    const spans = await e2e.receiver.waitFor(
+      (s) => vital(s, 'fcp', sessionId).length > 0 && vital(s, 'lcp', sessionId).length > 0,
+    );
+    const view = one(spans, 'page_load', sessionId).attributes['rum.page.view_id'];
+    for (const [name, value] of [
+      ['fcp', measured.fcp],
+      ['lcp', measured.lcp],
+    ] as const) {
+      const span = vitalOf(spans, name, view);
+      expect(span.attributes['browser.web_vital.value']).toBeCloseTo(value, 3);
+      expect(span.attributes['browser.web_vital.rating']).toBe('good');
+      expect(span.attributes['browser.web_vital.navigation_type']).toBe('navigate');
+      expect(Math.abs(span.startMs - measured.origin)).toBeLessThan(2);
+      expect(Math.abs(span.endMs - (measured.origin + value))).toBeLessThan(2);
+    }
+    await context.close();
+  });
+
+  it('a page closed before the rest loaded: its TTFB, FCP, LCP and CLS, sent by the next page', async () => {
+    const context = await e2e.browser.browser.newContext();
+    const page = await context.newPage();
+    const sessionId = await openHeldBack(page, '&shift=1');
+    await page.waitForFunction(() => (window as any).marks.shiftedAt);
+    const measured = await measuredVitals(page);
+    expect(measured.shifts).toBeGreaterThan(0);
+    expect(measured.cls).toBeGreaterThan(0);
+    await page.goto(`${e2e.pages.url}/pages/early.html?lazyDelay=0&second=1`);
+    const spans = await e2e.receiver.waitFor(
+      (s) => named(s, 'page_load', sessionId).length === 2 && vital(s, 'cls', sessionId).length > 0,
+    );
+    const orphan = named(spans, 'page_load', sessionId).find(
+      (s) => !String(s.attributes['rum.page.url']).includes('second'),
+    )!;
+    const view = orphan.attributes['rum.page.view_id'];
+    for (const [name, value] of [
+      ['ttfb', measured.ttfb],
+      ['fcp', measured.fcp],
+      ['lcp', measured.lcp],
+      ['cls', measured.cls],
+    ] as const) {
+      const span = vitalOf(spans, name, view);
+      expect(span.attributes['browser.web_vital.value'], name).toBeCloseTo(value, 3);
+      expect(span.attributes['browser.web_vital.delta'], name).toBeCloseTo(value, 3);
+      expect(span.attributes['rum.web_vital.repeat']).toBe(false);
+      expect(span.attributes['session.id']).toBe(sessionId);
+      // in the page load's trace, on the closed page's clock
+      expect(span.traceId).toBe(orphan.traceId);
+      if (name !== 'cls') {
+        expect(Math.abs(span.startMs - measured.origin)).toBeLessThan(2);
+        expect(Math.abs(span.endMs - (measured.origin + value))).toBeLessThan(2);
+      }
+    }
+    // the banner moved the buttons by a fraction of the viewport: poor is not what it was
+    expect(vitalOf(spans, 'cls', view).attributes['browser.web_vital.rating']).toBe(
+      measured.cls <= 0.1 ? 'good' : measured.cls <= 0.25 ? 'needs-improvement' : 'poor',
+    );
+    await context.close();
+  });
+});
 
 describe('a page closed before its lazy part loaded', () => {
   it('is sent by the next page: its page load, error and fetch, on its own clock and session', async () => {
