@@ -226,16 +226,20 @@ export async function startFull(core: Core): Promise<Full> {
     // the slow parts, each in its own task
     const frames = on.longAnimationFrames ? trackLongAnimationFrames(ctx) : undefined;
     if (frames) tracking.push(frames);
+    // sent already: by the page that adopted this one as it left (it came back from the
+    // back/forward cache), or by our own earlier start (consent withdrawn, then granted again)
+    const documentSent = core.documentSent;
     if (on.pageLoad) {
-      tracking.push(trackPageLoads(ctx, !core.documentSent));
+      tracking.push(trackPageLoads(ctx, !documentSent));
       core.markDocumentSent();
     }
     await yieldToPage();
     if (run !== generation) return;
     // LCP and FCP end when the page is first hidden: web-vitals, started later, cannot know
-    // (they are taken from what the browser buffered)
+    // (they are taken from what the browser buffered, unless they were sent already)
     if (on.webVitals) {
-      tracking.push(trackWebVitals(ctx, frames, core.hiddenAt));
+      tracking.push(trackWebVitals(ctx, frames, { hiddenAt: core.hiddenAt, taken: !documentSent }));
+      core.markDocumentSent();
     }
     await yieldToPage();
     if (run !== generation) return;

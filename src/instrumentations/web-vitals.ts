@@ -111,11 +111,11 @@ export function trackWebVitals(
   ctx: RumContext,
   frames?: { spanFor(entry: PerformanceEntry): SpanContext | undefined },
   /**
-   * When the page was first hidden, if before we started: LCP and FCP are over then, and
-   * web-vitals (which only sees the visibility from its start) would not report them. They are
-   * taken from what the browser buffered instead.
+   * `hiddenAt`: when the page was first hidden, if before we started. LCP and FCP are over then,
+   * and web-vitals (which only sees the visibility from its start) would not report them: with
+   * `taken`, they are computed from what the browser buffered instead.
    */
-  hiddenAt = Infinity,
+  { hiddenAt, taken }: { hiddenAt: number; taken: boolean } = { hiddenAt: Infinity, taken: true },
 ): { stop(): void } {
   let stopped = false;
   /** Spans sent and the last value sent, by metric id. */
@@ -195,7 +195,7 @@ export function trackWebVitals(
   const soft = { reportSoftNavs: true };
   const paint = hiddenAt === Infinity;
   if (paint) onLCP(report, soft);
-  else safely(() => sendTakenVitals(ctx, ctx.documentView, takeVitals(hiddenAt)));
+  else if (taken) safely(() => sendTakenVitals(ctx, ctx.documentView, takeVitals(hiddenAt)));
   onINP(hold, { ...soft, reportAllChanges: true });
   onCLS(hold, { ...soft, reportAllChanges: true });
   if (paint) onFCP(report, soft);

@@ -281,6 +281,13 @@ describe('Web Vitals web-vitals could not watch', () => {
       expect(Math.abs(span.startMs - measured.origin)).toBeLessThan(2);
       expect(Math.abs(span.endMs - (measured.origin + value))).toBeLessThan(2);
     }
+    // consent withdrawn and given again starts the rest's tracking anew: not these vitals again
+    await page.evaluate(() => (window as any).rum.setConsent('denied'));
+    await page.evaluate(() => (window as any).rum.setConsent('granted'));
+    await page.waitForTimeout(1_000);
+    await page.evaluate(() => (window as any).rum.flush());
+    await page.waitForTimeout(500);
+    for (const name of ['fcp', 'lcp']) vitalOf(e2e.receiver.spans, name, view);
     await context.close();
   });
 
