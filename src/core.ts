@@ -79,8 +79,9 @@ export interface Core {
   /** performance.now() when the page was first hidden before the rest loaded (Infinity: never). */
   readonly hiddenAt: number;
   /**
-   * The page's load is sent: by another page (it was stored as the page left, then restored), or
-   * by the rest, which tracks it (`markDocumentSent`). A page closing then stores no page load.
+   * The page's load and load vitals (TTFB, FCP, LCP) are sent: by another page (it was stored as
+   * the page left, then restored), or by the rest, which tracks them (`markDocumentSent`). A page
+   * closing then stores neither.
    */
   readonly documentSent: boolean;
   markDocumentSent(): void;

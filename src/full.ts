@@ -236,9 +236,8 @@ export async function startFull(core: Core): Promise<Full> {
     await yieldToPage();
     if (run !== generation) return;
     // LCP and FCP end when the page is first hidden: web-vitals, started later, cannot know
-    // (they are taken from what the browser buffered, unless they were sent already)
     if (on.webVitals) {
-      tracking.push(trackWebVitals(ctx, frames, { hiddenAt: core.hiddenAt, taken: !documentSent }));
+      tracking.push(trackWebVitals(ctx, frames, { hiddenAt: core.hiddenAt, documentSent }));
       core.markDocumentSent();
     }
     await yieldToPage();

@@ -118,7 +118,7 @@ function start(config: ResolvedConfig): Rum {
   let closing = false;
   /** Stored as this page left (see keepForNextPage); back from the back/forward cache, ours again. */
   let orphanKey: string | undefined;
-  /** Another page sent this document's page load (it was stored, then the page came back). */
+  /** This document's page load and vitals are sent (see Core.documentSent). */
   let documentSent = false;
   const href = currentUrl();
 

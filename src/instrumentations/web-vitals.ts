@@ -112,10 +112,15 @@ export function trackWebVitals(
   frames?: { spanFor(entry: PerformanceEntry): SpanContext | undefined },
   /**
    * `hiddenAt`: when the page was first hidden, if before we started. LCP and FCP are over then,
-   * and web-vitals (which only sees the visibility from its start) would not report them: with
-   * `taken`, they are computed from what the browser buffered instead.
+   * and web-vitals (which only sees the visibility from its start) would not report them: they
+   * are computed from what the browser buffered instead. `documentSent`: the document's TTFB, FCP
+   * and LCP were sent already (by the page that adopted this one as it left, or by our earlier
+   * start before consent was withdrawn and given again): not again.
    */
-  { hiddenAt, taken }: { hiddenAt: number; taken: boolean } = { hiddenAt: Infinity, taken: true },
+  { hiddenAt, documentSent }: { hiddenAt: number; documentSent: boolean } = {
+    hiddenAt: Infinity,
+    documentSent: false,
+  },
 ): { stop(): void } {
   let stopped = false;
   /** Spans sent and the last value sent, by metric id. */
@@ -193,13 +198,15 @@ export function trackWebVitals(
   // Per soft navigation where the browser has the Soft Navigations API (Chromium); elsewhere
   // web-vitals ignores the option and reports the document's values only.
   const soft = { reportSoftNavs: true };
-  const paint = hiddenAt === Infinity;
-  if (paint) onLCP(report, soft);
-  else if (taken) safely(() => sendTakenVitals(ctx, ctx.documentView, takeVitals(hiddenAt)));
+  if (!documentSent) {
+    if (hiddenAt === Infinity) {
+      onLCP(report, soft);
+      onFCP(report, soft);
+    } else safely(() => sendTakenVitals(ctx, ctx.documentView, takeVitals(hiddenAt)));
+    onTTFB(report);
+  }
   onINP(hold, { ...soft, reportAllChanges: true });
   onCLS(hold, { ...soft, reportAllChanges: true });
-  if (paint) onFCP(report, soft);
-  onTTFB(report);
   const stopFid = trackFirstInputDelay(ctx);
 
   return {

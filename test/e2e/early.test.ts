@@ -266,8 +266,8 @@ describe('Web Vitals web-vitals could not watch', () => {
       performance.getEntriesByType('resource').some((e) => e.name.includes('/otel-rum.lazy.js')),
     );
     await page.evaluate(() => (window as any).rum.flush());
-    const spans = await e2e.receiver.waitFor(
-      (s) => vital(s, 'fcp', sessionId).length > 0 && vital(s, 'lcp', sessionId).length > 0,
+    const spans = await e2e.receiver.waitFor((s) =>
+      ['fcp', 'lcp', 'ttfb'].every((name) => vital(s, name, sessionId).length > 0),
     );
     const view = one(spans, 'page_load', sessionId).attributes['rum.page.view_id'];
     for (const [name, value] of [
@@ -281,13 +281,14 @@ describe('Web Vitals web-vitals could not watch', () => {
       expect(Math.abs(span.startMs - measured.origin)).toBeLessThan(2);
       expect(Math.abs(span.endMs - (measured.origin + value))).toBeLessThan(2);
     }
-    // consent withdrawn and given again starts the rest's tracking anew: not these vitals again
+    // consent withdrawn and given again starts the rest's tracking anew: not the document's
+    // vitals again
     await page.evaluate(() => (window as any).rum.setConsent('denied'));
     await page.evaluate(() => (window as any).rum.setConsent('granted'));
     await page.waitForTimeout(1_000);
     await page.evaluate(() => (window as any).rum.flush());
     await page.waitForTimeout(500);
-    for (const name of ['fcp', 'lcp']) vitalOf(e2e.receiver.spans, name, view);
+    for (const name of ['fcp', 'lcp', 'ttfb']) vitalOf(e2e.receiver.spans, name, view);
     await context.close();
   });
 
