@@ -33,6 +33,8 @@ setFullLoader(
       const script = document.createElement('script');
       script.src = url;
       script.async = true;
+      // its failure is ours to warn of, not an error of the page (see the loader's error listener)
+      script.dataset.otelRum = 'lazy';
       if (own?.crossOrigin) script.crossOrigin = own.crossOrigin;
       if (own?.nonce) script.nonce = own.nonce;
       script.onerror = () => reject(new Error(`${url} did not load`));

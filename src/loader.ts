@@ -53,6 +53,8 @@ const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'scroll', 'touchstart', 'whee
 export const MAX_EARLY = 500;
 /** The rest loads in idle time after load, or after this long at the latest. */
 const IDLE_TIMEOUT_MS = 2_000;
+/** A failed load of the rest is reported once the page has stayed open this long after it. */
+const LOAD_FAILURE_GRACE_MS = 500;
 
 let loadFull: ((config: ResolvedConfig) => Promise<FullModule>) | undefined;
 
@@ -220,7 +222,10 @@ function start(config: ResolvedConfig): Rum {
       // handed over already: the rest watches the reaction itself
       withPaint({ type: 'interaction', event, ids, reaction: sink ? undefined : watchReaction() });
     };
-    const onError = (event: Event): void => queue({ type: 'error', event });
+    const onError = (event: Event): void => {
+      // our own lazy script failing (a page being left cancels it in Firefox and WebKit)
+      if (!(event.target as HTMLElement | null)?.dataset?.otelRum) queue({ type: 'error', event });
+    };
     recording = [];
     // capture phase: failed resource loads do not bubble to window
     if (on.errors) {
@@ -305,10 +310,13 @@ function start(config: ResolvedConfig): Rum {
           return started;
         })
         .catch((error: unknown) => {
-          if (!closing) warn(`could not load the rest of the SDK: ${String(error)}`);
-          stopRecording();
-          early = [];
-          httpHandler = undefined;
+          // What was queued stays, and the page goes on queueing (bounded): as it closes, it is
+          // stored for the next page. Firefox and WebKit fail the pending request as the page is
+          // being left, before its `pagehide`: this is how a page closed early is kept there,
+          // and why only a page still open a moment later warns.
+          setTimeout(() => {
+            if (!closing) warn(`could not load the rest of the SDK: ${String(error)}`);
+          }, LOAD_FAILURE_GRACE_MS);
           return undefined;
         });
     }

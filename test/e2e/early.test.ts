@@ -200,7 +200,7 @@ describe('the two files of the script-tag install', () => {
     await page.goto(`${e2e.pages.url}/pages/init.html`);
     const sessionId = await page.evaluate(() => (window as any).rum.getSessionId());
     await expect
-      .poll(() => page.evaluate(() => (window as any).__warnings as string[]))
+      .poll(() => page.evaluate(() => (window as any).__warnings as string[]), { timeout: 5_000 })
       .toContainEqual(expect.stringContaining('is otel-rum 0.0.9, this loader'));
     expect(asked).toEqual([`${e2e.pages.url}/otel-rum.lazy.js?v=${VERSION}`]);
     // nothing broke on the page, and the other release's code never ran
