@@ -1,5 +1,5 @@
 import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import type { RumContext } from '../context';
+import type { PageView, RumContext } from '../context';
 import { timeOrigin } from '../browser/dom';
 import * as S from '../semconv';
 import { exceptionAttributes } from './exception';
@@ -13,6 +13,8 @@ export type ErrorSource = 'uncaught' | 'unhandledrejection' | 'resource' | 'api'
 
 interface Pending {
   attrs: Attributes;
+  /** The page view it happened in (a page closed early, adopted, is not the current one). */
+  view: PageView;
   count: number;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -37,8 +39,7 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
   const spansPerView = new Map<string, number>();
   let dropped = 0;
 
-  const emit = (attrs: Attributes, count: number, at?: number): void => {
-    const view = ctx.currentView;
+  const emit = (attrs: Attributes, count: number, at?: number, view = ctx.currentView): void => {
     const sent = spansPerView.get(view.id) ?? 0;
     if (sent >= MAX_ERROR_SPANS_PER_VIEW) {
       dropped += count;
@@ -48,7 +49,8 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
     const span = ctx.startSpan(
       S.SPAN_ERROR,
       { ...attrs, 'rum.error.count': count, ...(dropped ? { 'rum.error.dropped': dropped } : {}) },
-      { parent: ctx.interaction(), startTime: at },
+      // the current interaction is this view's only
+      { parent: view === ctx.currentView ? ctx.interaction() : undefined, view, startTime: at },
     );
     span.setStatus({
       code: SpanStatusCode.ERROR,
@@ -62,7 +64,7 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
     if (!p) return;
     clearTimeout(p.timer);
     pending.delete(key);
-    if (p.count > 0) emit({ ...p.attrs, 'rum.error.repeat': true }, p.count);
+    if (p.count > 0) emit({ ...p.attrs, 'rum.error.repeat': true }, p.count, undefined, p.view);
   };
 
   const context = (at = performance.now()): Attributes => {
@@ -85,7 +87,10 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
     extra: Attributes,
     at?: number,
   ): void => {
-    const key = `${source}|${exception[S.ATTR_EXCEPTION_TYPE]}|${exception[S.ATTR_EXCEPTION_MESSAGE]}|${String(
+    // repeats within one page view: the same error in another (a page closed early, adopted
+    // now; the next route) is its own
+    const view = ctx.currentView;
+    const key = `${view.id}|${source}|${exception[S.ATTR_EXCEPTION_TYPE]}|${exception[S.ATTR_EXCEPTION_MESSAGE]}|${String(
       exception[S.ATTR_EXCEPTION_STACKTRACE] ?? '',
     )
       .split('\n', 3)
@@ -100,6 +105,7 @@ export function createErrorTracker(ctx: RumContext): ErrorTracker {
     emit(attrs, 1, at);
     pending.set(key, {
       attrs,
+      view,
       count: 0,
       timer: setTimeout(() => flushRepeats(key), ERROR_COLLAPSE_WINDOW_MS),
     });

@@ -369,6 +369,11 @@ describe('a page closed before its lazy part loaded', () => {
     expect(error.startMs - (first.origin + first.marks.errorAt)).toBeGreaterThan(-1);
     expect(error.startMs - (first.origin + first.marks.errorAt)).toBeLessThan(25);
     expect(error.parentSpanId).toBe(orphan.spanId);
+    // the next page threw the same error: its own, not a repeat of the closed page's
+    for (const e of named(spans, 'error', sessionId)) {
+      expect(e.attributes['rum.error.repeat']).toBeUndefined();
+      expect(e.attributes['rum.error.count']).toBe(1);
+    }
 
     const fetchSpan = spans.find((s) => s.kind === 3 && s.attributes['rum.page.view_id'] === view)!;
     expect(first.marks.fetchTraceparent).toBe(`00-${fetchSpan.traceId}-${fetchSpan.spanId}-01`);
