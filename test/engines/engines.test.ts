@@ -407,6 +407,81 @@ describe.each(ENGINES)('%s', (engine) => {
     expectNoProtocolErrors();
   });
 
+  it('a page closed before its lazy part loaded: the next page sends it, with the vitals the engine buffered', async () => {
+    await driver.open(`${pages.url}/pages/early.html?lazyDelay=30000&shift=1`);
+    await waitInPage(
+      driver,
+      () => (window as any).marks.shiftedAt && (window as any).marks.fetchEnd,
+    );
+    const support = (await driver.evaluate(detectSupport)) as Record<VitalName, string | null>;
+    const measured = await driver.evaluate(() => {
+      const take = (type: string): any[] => {
+        if (!PerformanceObserver.supportedEntryTypes.includes(type)) return [];
+        const observer = new PerformanceObserver(() => {});
+        observer.observe({ type, buffered: true });
+        const entries = observer.takeRecords();
+        observer.disconnect();
+        return entries;
+      };
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return {
+        ttfb: nav.responseStart,
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+        lcp: (take('largest-contentful-paint').pop()?.startTime as number | undefined) ?? null,
+        // one window: the page shifts once
+        cls: take('layout-shift')
+          .filter((e) => !e.hadRecentInput)
+          .reduce((sum, e) => sum + e.value, 0),
+        lazyLoaded: performance
+          .getEntriesByType('resource')
+          .some((e) => e.name.includes('/otel-rum.lazy.js') && e.responseEnd > 0),
+        sessionId: (window as any).rum.getSessionId() as string,
+      };
+    });
+    expect(measured.lazyLoaded).toBe(false);
+    // left for another page of the site, which loads the rest at once and adopts the stored page
+    await driver.open(`${pages.url}/pages/early.html?lazyDelay=0&second=1`);
+    const { sessionId } = measured;
+    const TAKEN = ['ttfb', 'fcp', 'lcp', 'cls'] as const;
+    const expected = TAKEN.filter((name) => support[name] === null);
+    const closed = (s: ReceivedSpan[]) =>
+      s.filter(
+        (x) =>
+          x.attributes['session.id'] === sessionId &&
+          !String(x.attributes['rum.page.url']).includes('second'),
+      );
+    const spans = await receiver.waitFor(
+      (s) =>
+        named(closed(s), 'page_load').length === 1 &&
+        named(closed(s), 'error').length === 1 &&
+        expected.every((name) => vital(closed(s), name).length > 0),
+    );
+    await sleep(500);
+    const [load] = named(closed(spans), 'page_load');
+    const [error] = named(closed(spans), 'error');
+    expect(error!.attributes['exception.message']).toBe('thrown before the rest loaded');
+    expect(error!.traceId).toBe(load!.traceId);
+    pass('a page closed early, sent by the next');
+    for (const name of TAKEN) {
+      const found = vital(closed(receiver.spans), name);
+      if (support[name] !== null) {
+        expect(found, name).toHaveLength(0);
+        skip(`${name} of a closed page`, support[name]!);
+        continue;
+      }
+      expect(found, name).toHaveLength(1);
+      const value = found[0]!.attributes['browser.web_vital.value'] as number;
+      expect(found[0]!.traceId).toBe(load!.traceId);
+      expect(value, name).toBeCloseTo(Number(measured[name]), 3);
+      pass(`${name} of a closed page`);
+    }
+    // the page's own deliberate error aside, nothing reached the page, and we warned of nothing
+    expect(driver.pageErrors.filter((e) => !e.includes('thrown before the rest loaded'))).toEqual(
+      [],
+    );
+    expect(driver.consoleWarnings.filter((w) => w.includes('[otel-rum]'))).toEqual([]);
+  });
+
   it('reports a thrown error and a rejection with exception.* and a 404 image', async () => {
     await driver.open(`${demo.web}/app.html`);
     await driver.evaluate(watchPage);
