@@ -28,11 +28,14 @@ const lazyEntry = (page: Page) =>
     return entry ? { startTime: entry.startTime, responseEnd: entry.responseEnd } : undefined;
   });
 
-const one = (spans: ReceivedSpan[], name: string, sessionId: string): ReceivedSpan => {
-  const found = named(spans, name, sessionId);
-  expect(found, name).toHaveLength(1);
+/** The one span in `found`, failing (labelled `label`) unless there is exactly one. */
+const onlyOne = (found: ReceivedSpan[], label: string): ReceivedSpan => {
+  expect(found, label).toHaveLength(1);
   return found[0]!;
 };
+
+const one = (spans: ReceivedSpan[], name: string, sessionId: string): ReceivedSpan =>
+  onlyOne(named(spans, name, sessionId), name);
 
 describe('before the lazy part loaded', () => {
   it('an error, a fetch during load, a click with its fetch, a route change and an API call arrive with their real timestamps and context', async () => {
@@ -246,11 +249,11 @@ const measuredVitals = (page: Page) =>
   });
 
 /** The `web_vital` span of `name` in page view `view`, exactly one. */
-const vitalOf = (spans: ReceivedSpan[], name: string, view: unknown): ReceivedSpan => {
-  const found = vital(spans, name).filter((s) => s.attributes['rum.page.view_id'] === view);
-  expect(found, name).toHaveLength(1);
-  return found[0]!;
-};
+const vitalOf = (spans: ReceivedSpan[], name: string, view: unknown): ReceivedSpan =>
+  onlyOne(
+    vital(spans, name).filter((s) => s.attributes['rum.page.view_id'] === view),
+    name,
+  );
 
 describe('Web Vitals web-vitals could not watch', () => {
   it('a page hidden before the rest started: its FCP and LCP from what the browser buffered', async () => {
