@@ -9,7 +9,7 @@ import {
   timeOrigin,
   type Stop,
 } from './browser/dom';
-import { takeVitals } from './browser/observe';
+import { navigationEntry, takeVitals } from './browser/observe';
 import { keepOrphan } from './orphan';
 import { patchHistory } from './browser/history';
 import { patchHttp, type HttpHandler } from './browser/http-patch';
@@ -350,7 +350,7 @@ function start(config: ResolvedConfig): Rum {
         origin: timeOrigin(),
         leftAt: perfNow(),
         session: { id: s.id, previousId: s.previousId },
-        navigation: safely(() => performance.getEntriesByType('navigation')[0]?.toJSON()),
+        navigation: navigationEntry()?.toJSON() as Record<string, unknown> | undefined,
         pageLoad: !documentSent,
         // web-vitals, in the rest, never watched this page: its entries are taken as it closes
         vitals: documentSent ? undefined : safely(() => takeVitals(hiddenAt)),
