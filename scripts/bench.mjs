@@ -41,12 +41,17 @@ if (!existsSync('dist/otel-rum.iife.js')) {
 }
 const OURS = 'otel-rum (ours)';
 const ONE_FILE = 'otel-rum, one file';
+const BARE = 'bare OTel web + OTLP + fetch/XHR + web-vitals';
+// the same features on both sides: bare's instrumentations only in ours, our attributes in bare's
+const OURS_MATCHED = 'otel-rum, only fetch/XHR + web-vitals';
+const BARE_MATCHED = 'bare OTel web + our attributes and session id';
 const candidates = {
   [OURS]: 'dist/otel-rum.iife.js',
   [ONE_FILE]: 'dist/otel-rum.all.iife.js',
-  'bare OTel web + OTLP + fetch/XHR + web-vitals': await bundle(
-    'bare',
-    "export { init } from './bench/bare-otel';",
+  [BARE]: await bundle('bare', "export { init } from './bench/bare-otel';"),
+  [BARE_MATCHED]: await bundle(
+    'bare-attributes',
+    "export { initWithAttributes as init } from './bench/bare-otel';",
   ),
   'web-vitals attribution alone': await bundle(
     'vitals',
@@ -78,7 +83,10 @@ console.log(
 const ENDPOINT_INIT = {
   [OURS]: "OtelRum.initRum({ serviceName: 'bench', endpoint: ENDPOINT })",
   [ONE_FILE]: "OtelRum.initRum({ serviceName: 'bench', endpoint: ENDPOINT })",
-  'bare OTel web + OTLP + fetch/XHR + web-vitals': 'Lib.init(ENDPOINT)',
+  [BARE]: 'Lib.init(ENDPOINT)',
+  [OURS_MATCHED]:
+    "OtelRum.initRum({ serviceName: 'bench', endpoint: ENDPOINT, instrumentations: { pageLoad: false, navigation: false, errors: false, interactions: false, longAnimationFrames: false } })",
+  [BARE_MATCHED]: 'Lib.init(ENDPOINT)',
   'web-vitals attribution alone': 'Lib.init()',
 };
 const rows = await benchLoad(
@@ -86,9 +94,9 @@ const rows = await benchLoad(
     Object.entries(ENDPOINT_INIT).map(([name, init]) => [
       name,
       {
-        file: candidates[name],
+        file: candidates[name === OURS_MATCHED ? OURS : name],
         init,
-        lazy: name === OURS ? 'dist/otel-rum.lazy.js' : undefined,
+        lazy: name === OURS || name === OURS_MATCHED ? 'dist/otel-rum.lazy.js' : undefined,
         // sends a batch of its own (web-vitals alone only reports to a callback)
         sends: name !== 'web-vitals attribution alone',
       },
@@ -96,11 +104,14 @@ const rows = await benchLoad(
   ),
   LOADS,
 );
-const BARE = 'bare OTel web + OTLP + fetch/XHR + web-vitals';
 const ratio = (a, b, key = 'total') => (rows[a][key] / rows[b][key]).toFixed(2);
 console.log(
   `\nours vs bare OpenTelemetry web: eval + init ${ratio(OURS, BARE)}x, heap after GC ${ratio(OURS, BARE, 'heapKB')}x; ` +
     `eval + init ${ratio(OURS, 'web-vitals attribution alone')}x web-vitals alone`,
+);
+console.log(
+  `the same features (bare's instrumentations, our attributes): eval + init ${ratio(OURS_MATCHED, BARE_MATCHED)}x, ` +
+    `heap after GC ${ratio(OURS_MATCHED, BARE_MATCHED, 'heapKB')}x`,
 );
 
 // bytes on the wire per page view
