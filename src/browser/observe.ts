@@ -55,6 +55,14 @@ export interface TakenVitals {
   lcp?: [at: number, url: string];
   /** Layout shifts without recent input, [time, score]; absent where the browser has none. */
   shifts?: [number, number][];
+  /** The slowest interaction's entry: start, duration, processing start and end, event type. */
+  inp?: [
+    at: number,
+    duration: number,
+    processingStart: number,
+    processingEnd: number,
+    type: string,
+  ];
 }
 
 /**
@@ -72,7 +80,37 @@ export function takeVitals(hiddenAt: number): TakenVitals {
     shifts: (takeBuffered('layout-shift') as LayoutShift[] | undefined)
       ?.filter((e) => !e.hadRecentInput)
       .map((e) => [e.startTime, e.value]),
+    inp: slowestInteraction(),
   };
+}
+
+/**
+ * The browser buffers the first input and the `event` entries of 104 ms or more: the slowest is
+ * exact when it took that long, else it is the first input, which may be below the slowest, but
+ * both are under 104 ms (good). Only entries with an `interactionId`, as web-vitals counts;
+ * the interaction's start and processing span all its entries (pointerdown, pointerup, click).
+ */
+function slowestInteraction(): TakenVitals['inp'] {
+  const entries = [...(takeBuffered('first-input') ?? []), ...(takeBuffered('event') ?? [])]
+    .map((e) => e as EventTiming)
+    .filter((e) => e.interactionId);
+  let slowest: EventTiming | undefined;
+  for (const e of entries) if (!(slowest && slowest.duration >= e.duration)) slowest = e;
+  if (!slowest) return undefined;
+  const its = entries.filter((e) => e.interactionId === slowest.interactionId);
+  return [
+    Math.min(...its.map((e) => e.startTime)),
+    slowest.duration,
+    Math.min(...its.map((e) => e.processingStart)),
+    Math.max(...its.map((e) => e.processingEnd)),
+    its[0]!.name,
+  ];
+}
+
+interface EventTiming extends PerformanceEntry {
+  interactionId?: number;
+  processingStart: number;
+  processingEnd: number;
 }
 
 interface LayoutShift extends PerformanceEntry {

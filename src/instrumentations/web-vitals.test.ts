@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clsOf } from './web-vitals';
+import { clsOf, loadStateAt } from './web-vitals';
 
 describe('clsOf', () => {
   it('is the largest session window of shifts, as web-vitals computes it', () => {
@@ -25,5 +25,22 @@ describe('clsOf', () => {
     // a window lasts at most 5 s, even without a gap: shifts every 0.9 s for 9 s
     const steady = Array.from({ length: 11 }, (_, i) => [i * 900, 0.01] as [number, number]);
     expect(clsOf(steady)).toBeCloseTo(0.06, 10);
+  });
+});
+
+describe('loadStateAt', () => {
+  const nav = { domInteractive: 100, domContentLoadedEventStart: 120, domComplete: 300 };
+  it('is where the load was at that time, as web-vitals names it', () => {
+    expect(loadStateAt(50, nav)).toBe('loading');
+    expect(loadStateAt(100, nav)).toBe('dom-interactive');
+    expect(loadStateAt(119.9, nav)).toBe('dom-interactive');
+    expect(loadStateAt(120, nav)).toBe('dom-content-loaded');
+    expect(loadStateAt(300, nav)).toBe('complete');
+    expect(loadStateAt(5_000, nav)).toBe('complete');
+  });
+  it('counts a stage the page never reached (0) as still ahead', () => {
+    expect(loadStateAt(500, { domInteractive: 0 })).toBe('loading');
+    expect(loadStateAt(500, { ...nav, domComplete: 0 })).toBe('dom-content-loaded');
+    expect(loadStateAt(500)).toBe('loading');
   });
 });

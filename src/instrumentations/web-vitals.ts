@@ -2,6 +2,7 @@ import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
 import {
   CLSThresholds,
   FCPThresholds,
+  INPThresholds,
   LCPThresholds,
   TTFBThresholds,
   onCLS,
@@ -38,9 +39,8 @@ const rate = (value: number, [good, poor]: readonly number[]): string =>
 const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Primitive attribution fields become `rum.web_vital.attribution.<snake_case>`; URLs are scrubbed. */
-function attributionAttributes(ctx: RumContext, metric: AnyMetric): Attributes {
+function primitiveAttribution(ctx: RumContext, attribution: Record<string, unknown>): Attributes {
   const out: Attributes = {};
-  const attribution = metric.attribution as unknown as Record<string, unknown>;
   for (const key in attribution) {
     const value = attribution[key];
     if (typeof value === 'number' && Number.isFinite(value)) {
@@ -50,6 +50,12 @@ function attributionAttributes(ctx: RumContext, metric: AnyMetric): Attributes {
         key === 'url' ? ctx.scrub(value) : value;
     }
   }
+  return out;
+}
+
+/** A metric's attribution; for INP also its longest script and how many long frames it spanned. */
+function attributionAttributes(ctx: RumContext, metric: AnyMetric): Attributes {
+  const out = primitiveAttribution(ctx, metric.attribution as unknown as Record<string, unknown>);
   if (metric.name === 'INP') {
     const script = metric.attribution.longestScript;
     if (script) {
@@ -237,8 +243,10 @@ export function clsOf(shifts: readonly [number, number][]): number {
 /**
  * `web_vital` spans from entries the browser buffered (`takeVitals`), for what web-vitals never
  * watched: FCP and LCP of a page hidden before we started; and for a page closed before the rest
- * loaded (`page`: its clock's shift to ours and when it left), also its TTFB and CLS. Same names,
- * values, ratings and navigation types as web-vitals gives; attribution only the LCP's URL.
+ * loaded (`page`: its clock's shift to ours and when it left), also its TTFB, CLS and INP (its
+ * slowest interaction the browser buffered, see `takeVitals`). Same names, values, ratings and
+ * navigation types as web-vitals gives; attribution: the LCP's URL, INP's timing and load state
+ * (not its target: the element is gone with the page).
  */
 export function sendTakenVitals(
   ctx: RumContext,
@@ -247,7 +255,15 @@ export function sendTakenVitals(
   page?: { shift: number; leftAt: number; navigation?: Record<string, unknown> },
 ): void {
   const navigation = (page ? page.navigation : navigationEntry()) as
-    { type?: string; responseStart?: number; activationStart?: number } | undefined;
+    | {
+        type?: string;
+        responseStart?: number;
+        activationStart?: number;
+        domInteractive?: number;
+        domContentLoadedEventStart?: number;
+        domComplete?: number;
+      }
+    | undefined;
   const activation = navigation?.activationStart || 0;
   const navigationType =
     activation > 0 ? 'prerender' : (navigation?.type ?? 'navigate').replace(/_/g, '-');
@@ -283,14 +299,46 @@ export function sendTakenVitals(
   if (taken.fcp !== undefined) send('fcp', sinceStart(taken.fcp), FCPThresholds, 0);
   if (taken.lcp) {
     const [at, url] = taken.lcp;
-    send('lcp', sinceStart(at), LCPThresholds, 0, {
-      ...(url ? { [`${S.ATTR_PREFIX_WEB_VITAL_ATTRIBUTION}url`]: ctx.scrub(url) } : {}),
-    });
+    send('lcp', sinceStart(at), LCPThresholds, 0, primitiveAttribution(ctx, { url }));
   }
   // web-vitals reports CLS only once there was a contentful paint
   if (page && taken.shifts && taken.fcp !== undefined) {
     send('cls', clsOf(taken.shifts), CLSThresholds, page.leftAt);
   }
+  if (page && taken.inp) {
+    const [at, duration, start, end, type] = taken.inp;
+    // web-vitals' names
+    send(
+      'inp',
+      duration,
+      INPThresholds,
+      at,
+      primitiveAttribution(ctx, {
+        interactionTime: at,
+        interactionType: type.startsWith('key') ? 'keyboard' : 'pointer',
+        nextPaintTime: at + duration,
+        inputDelay: start - at,
+        processingDuration: end - start,
+        presentationDelay: Math.max(0, at + duration - end),
+        loadState: loadStateAt(at, navigation),
+      }),
+    );
+  }
+}
+
+/**
+ * web-vitals' `getLoadState` from a navigation entry as plain data (a closed page's): where the
+ * load was at `at`. A time not reached yet (0) is still ahead.
+ */
+export function loadStateAt(
+  at: number,
+  n: { domInteractive?: number; domContentLoadedEventStart?: number; domComplete?: number } = {},
+): string {
+  const reached = [n.domInteractive, n.domContentLoadedEventStart, n.domComplete];
+  return (
+    ['loading', 'dom-interactive', 'dom-content-loaded'][reached.findIndex((t) => !t || at < t)] ??
+    'complete'
+  );
 }
 
 /** The INP span links to the click it measured and to the long frames that made it slow. */

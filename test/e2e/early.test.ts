@@ -236,6 +236,11 @@ const measuredVitals = (page: Page) =>
       return entries;
     };
     const shifts = take('layout-shift').filter((e) => !e.hadRecentInput);
+    // the slowest interaction (the browser buffers event entries of 104 ms or more), all its
+    // entries (pointerdown, pointerup, click)
+    const events = take('event').filter((e) => e.interactionId);
+    const slowest = events.sort((a, b) => b.duration - a.duration)[0];
+    const its = events.filter((e) => e.interactionId === slowest?.interactionId);
     return {
       origin: performance.timeOrigin,
       ttfb: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
@@ -245,6 +250,13 @@ const measuredVitals = (page: Page) =>
       shifts: shifts.length,
       // one window: the shifts are within a second of each other
       cls: shifts.reduce((sum, e) => sum + e.value, 0),
+      inp: slowest && {
+        value: slowest.duration as number,
+        startTime: Math.min(...its.map((e) => e.startTime)),
+        processing:
+          Math.max(...its.map((e) => e.processingEnd)) -
+          Math.min(...its.map((e) => e.processingStart)),
+      },
     };
   });
 
@@ -295,17 +307,24 @@ describe('Web Vitals web-vitals could not watch', () => {
     await context.close();
   });
 
-  it('a page closed before the rest loaded: its TTFB, FCP, LCP and CLS, sent by the next page', async () => {
+  it('a page closed before the rest loaded: its TTFB, FCP, LCP, CLS and INP, sent by the next page', async () => {
     const context = await e2e.browser.browser.newContext();
     const page = await context.newPage();
     const sessionId = await openHeldBack(page, '&shift=1');
     await page.waitForFunction(() => (window as any).marks.shiftedAt);
+    // a click whose handler takes 250 ms
+    await page.click('#slow');
+    await page.waitForFunction(() => document.getElementById('slow')!.textContent === 'done');
+    await page.waitForTimeout(200);
     const measured = await measuredVitals(page);
     expect(measured.shifts).toBeGreaterThan(0);
     expect(measured.cls).toBeGreaterThan(0);
+    expect(measured.inp!.processing).toBeGreaterThanOrEqual(250);
     await page.goto(`${e2e.pages.url}/pages/early.html?lazyDelay=0&second=1`);
     const spans = await e2e.receiver.waitFor(
-      (s) => named(s, 'page_load', sessionId).length === 2 && vital(s, 'cls', sessionId).length > 0,
+      (s) =>
+        named(s, 'page_load', sessionId).length === 2 &&
+        ['cls', 'inp'].every((name) => vital(s, name, sessionId).length > 0),
     );
     const orphan = named(spans, 'page_load', sessionId).find(
       (s) => !String(s.attributes['rum.page.url']).includes('second'),
@@ -316,6 +335,7 @@ describe('Web Vitals web-vitals could not watch', () => {
       ['fcp', measured.fcp],
       ['lcp', measured.lcp],
       ['cls', measured.cls],
+      ['inp', measured.inp!.value],
     ] as const) {
       const span = vitalOf(spans, name, view);
       expect(span.attributes['browser.web_vital.value'], name).toBeCloseTo(value, 3);
@@ -324,11 +344,31 @@ describe('Web Vitals web-vitals could not watch', () => {
       expect(span.attributes['session.id']).toBe(sessionId);
       // in the page load's trace, on the closed page's clock
       expect(span.traceId).toBe(orphan.traceId);
-      if (name !== 'cls') {
+      if (name !== 'cls' && name !== 'inp') {
         expect(Math.abs(span.startMs - measured.origin)).toBeLessThan(2);
         expect(Math.abs(span.endMs - (measured.origin + value))).toBeLessThan(2);
       }
     }
+    // INP: from the click, with web-vitals' breakdown of its time
+    const inp = vitalOf(spans, 'inp', view);
+    const a = (key: string) => inp.attributes[`rum.web_vital.attribution.${key}`] as number;
+    const start = measured.origin + measured.inp!.startTime;
+    expect(Math.abs(inp.startMs - start)).toBeLessThan(2);
+    expect(Math.abs(inp.endMs - (start + measured.inp!.value))).toBeLessThan(2);
+    expect(inp.attributes['browser.web_vital.rating']).toBe(
+      measured.inp!.value <= 200
+        ? 'good'
+        : measured.inp!.value <= 500
+          ? 'needs-improvement'
+          : 'poor',
+    );
+    expect(a('interaction_type')).toBe('pointer');
+    expect(a('load_state')).toBe('complete');
+    expect(a('processing_duration')).toBeCloseTo(measured.inp!.processing, 3);
+    expect(a('input_delay') + a('processing_duration') + a('presentation_delay')).toBeCloseTo(
+      measured.inp!.value,
+      3,
+    );
     // the banner moved the buttons by a fraction of the viewport: poor is not what it was
     expect(vitalOf(spans, 'cls', view).attributes['browser.web_vital.rating']).toBe(
       measured.cls <= 0.1 ? 'good' : measured.cls <= 0.25 ? 'needs-improvement' : 'poor',

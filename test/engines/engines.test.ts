@@ -413,6 +413,10 @@ describe.each(ENGINES)('%s', (engine) => {
       driver,
       () => (window as any).marks.shiftedAt && (window as any).marks.fetchEnd,
     );
+    // an interaction whose handler takes 250 ms: the INP of the closed page
+    await driver.click('#slow');
+    await waitInPage(driver, () => document.getElementById('slow')!.textContent === 'done');
+    await sleep(200);
     const support = (await driver.evaluate(detectSupport)) as Record<VitalName, string | null>;
     const measured = await driver.evaluate(() => {
       const take = (type: string): any[] => {
@@ -432,6 +436,11 @@ describe.each(ENGINES)('%s', (engine) => {
         cls: take('layout-shift')
           .filter((e) => !e.hadRecentInput)
           .reduce((sum, e) => sum + e.value, 0),
+        inp: Math.max(
+          ...take('event')
+            .filter((e) => e.interactionId)
+            .map((e) => e.duration as number),
+        ),
         lazyLoaded: performance
           .getEntriesByType('resource')
           .some((e) => e.name.includes('/otel-rum.lazy.js') && e.responseEnd > 0),
@@ -442,7 +451,7 @@ describe.each(ENGINES)('%s', (engine) => {
     // left for another page of the site, which loads the rest at once and adopts the stored page
     await driver.open(`${pages.url}/pages/early.html?lazyDelay=0&second=1`);
     const { sessionId } = measured;
-    const TAKEN = ['ttfb', 'fcp', 'lcp', 'cls'] as const;
+    const TAKEN = ['ttfb', 'fcp', 'lcp', 'cls', 'inp'] as const;
     const expected = TAKEN.filter((name) => support[name] === null);
     const closed = (s: ReceivedSpan[]) =>
       s.filter(
