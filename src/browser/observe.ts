@@ -51,8 +51,11 @@ function takeBuffered(type: string): PerformanceEntry[] | undefined {
 export interface TakenVitals {
   /** `first-contentful-paint`, if before the page was first hidden. */
   fcp?: number;
-  /** The last `largest-contentful-paint` before the page was first hidden: time, resource URL. */
-  lcp?: [at: number, url: string];
+  /**
+   * The last `largest-contentful-paint` before the page was first hidden: time, resource URL, and
+   * that resource's request start and response end (as web-vitals finds it), if it has one.
+   */
+  lcp?: [at: number, url: string, requestStart?: number, responseEnd?: number];
   /** Layout shifts without recent input, [time, score]; absent where the browser has none. */
   shifts?: [number, number][];
   /** The slowest interaction's entry: start, duration, processing start and end, event type. */
@@ -74,9 +77,24 @@ export function takeVitals(hiddenAt: number): TakenVitals {
   const lcp = takeBuffered('largest-contentful-paint')
     ?.filter((e) => e.startTime < hiddenAt)
     .pop() as (PerformanceEntry & { url?: string }) | undefined;
+  // the last request for its URL that started before the paint, as web-vitals finds it
+  const resource =
+    lcp?.url &&
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((e) => e.name === lcp.url && (e.requestStart || e.startTime) <= lcp.startTime)
+      .pop();
   return {
     fcp: fcp && fcp.startTime < hiddenAt ? fcp.startTime : undefined,
-    lcp: lcp && [lcp.startTime, lcp.url ?? ''],
+    lcp:
+      lcp &&
+      (resource
+        ? [
+            lcp.startTime,
+            lcp.url!,
+            resource.requestStart || resource.startTime,
+            resource.responseEnd,
+          ]
+        : [lcp.startTime, lcp.url ?? '']),
     shifts: (takeBuffered('layout-shift') as LayoutShift[] | undefined)
       ?.filter((e) => !e.hadRecentInput)
       .map((e) => [e.startTime, e.value]),

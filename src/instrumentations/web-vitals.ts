@@ -298,8 +298,28 @@ export function sendTakenVitals(
   }
   if (taken.fcp !== undefined) send('fcp', sinceStart(taken.fcp), FCPThresholds, 0);
   if (taken.lcp) {
-    const [at, url] = taken.lcp;
-    send('lcp', sinceStart(at), LCPThresholds, 0, primitiveAttribution(ctx, { url }));
+    const [at, url, requestStart, responseEnd] = taken.lcp;
+    const value = sinceStart(at);
+    // web-vitals' subparts: from TTFB to the LCP resource's request, its load, then the render
+    const ttfb = sinceStart(navigation?.responseStart ?? 0);
+    const request = Math.max(ttfb, requestStart === undefined ? 0 : requestStart - activation);
+    const response = Math.min(
+      value,
+      Math.max(request, responseEnd === undefined ? 0 : responseEnd - activation),
+    );
+    send(
+      'lcp',
+      value,
+      LCPThresholds,
+      0,
+      primitiveAttribution(ctx, {
+        url,
+        timeToFirstByte: ttfb,
+        resourceLoadDelay: request - ttfb,
+        resourceLoadDuration: response - request,
+        elementRenderDelay: value - response,
+      }),
+    );
   }
   // web-vitals reports CLS only once there was a contentful paint
   if (page && taken.shifts && taken.fcp !== undefined) {

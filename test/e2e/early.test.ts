@@ -236,6 +236,11 @@ const measuredVitals = (page: Page) =>
       return entries;
     };
     const shifts = take('layout-shift').filter((e) => !e.hadRecentInput);
+    const lcp = take('largest-contentful-paint').pop();
+    const resource = performance
+      .getEntriesByType('resource')
+      .filter((e) => e.name === lcp.url)
+      .pop() as PerformanceResourceTiming | undefined;
     // the slowest interaction (the browser buffers event entries of 104 ms or more), all its
     // entries (pointerdown, pointerup, click)
     const events = take('event').filter((e) => e.interactionId);
@@ -246,7 +251,9 @@ const measuredVitals = (page: Page) =>
       ttfb: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
         .responseStart,
       fcp: performance.getEntriesByName('first-contentful-paint')[0]!.startTime,
-      lcp: take('largest-contentful-paint').pop().startTime as number,
+      lcp: lcp.startTime as number,
+      lcpUrl: lcp.url as string,
+      lcpResource: resource && { requestStart: resource.requestStart, end: resource.responseEnd },
       shifts: shifts.length,
       // one window: the shifts are within a second of each other
       cls: shifts.reduce((sum, e) => sum + e.value, 0),
@@ -307,12 +314,17 @@ describe('Web Vitals web-vitals could not watch', () => {
     await context.close();
   });
 
-  it('a page closed before the rest loaded: its TTFB, FCP, LCP, CLS and INP, sent by the next page', async () => {
+  it('a page closed before the rest loaded: its TTFB, FCP, LCP with its subparts, CLS and INP, sent by the next page', async () => {
     const context = await e2e.browser.browser.newContext();
     const page = await context.newPage();
-    const sessionId = await openHeldBack(page, '&shift=1');
-    await page.waitForFunction(() => (window as any).marks.shiftedAt);
-    // a click whose handler takes 250 ms
+    const sessionId = await openHeldBack(page, '&shift=1&hero=1');
+    await page.waitForFunction(
+      () =>
+        (window as any).marks.shiftedAt &&
+        (document.getElementById('hero') as HTMLImageElement).complete,
+    );
+    await page.waitForTimeout(200);
+    // a click whose handler takes 250 ms (it also ends LCP)
     await page.click('#slow');
     await page.waitForFunction(() => document.getElementById('slow')!.textContent === 'done');
     await page.waitForTimeout(200);
@@ -349,6 +361,29 @@ describe('Web Vitals web-vitals could not watch', () => {
         expect(Math.abs(span.endMs - (measured.origin + value))).toBeLessThan(2);
       }
     }
+    // LCP: the image, with web-vitals' subparts of its time
+    expect(measured.lcpUrl).toContain('/hero.png');
+    const lcp = vitalOf(spans, 'lcp', view);
+    const l = (key: string) => lcp.attributes[`rum.web_vital.attribution.${key}`] as number;
+    // scrubbed: the query's values are not kept
+    expect(String(l('url')).split('?')[0]).toBe(measured.lcpUrl.split('?')[0]);
+    expect(l('time_to_first_byte')).toBeCloseTo(measured.ttfb, 3);
+    expect(l('resource_load_delay')).toBeCloseTo(
+      measured.lcpResource!.requestStart - measured.ttfb,
+      3,
+    );
+    // the server held the image 200 ms
+    expect(l('resource_load_duration')).toBeGreaterThanOrEqual(200);
+    expect(l('resource_load_duration')).toBeCloseTo(
+      measured.lcpResource!.end - measured.lcpResource!.requestStart,
+      3,
+    );
+    expect(
+      l('time_to_first_byte') +
+        l('resource_load_delay') +
+        l('resource_load_duration') +
+        l('element_render_delay'),
+    ).toBeCloseTo(measured.lcp, 3);
     // INP: from the click, with web-vitals' breakdown of its time
     const inp = vitalOf(spans, 'inp', view);
     const a = (key: string) => inp.attributes[`rum.web_vital.attribution.${key}`] as number;
