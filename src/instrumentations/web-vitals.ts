@@ -245,8 +245,8 @@ export function clsOf(shifts: readonly [number, number][]): number {
  * watched: FCP and LCP of a page hidden before we started; and for a page closed before the rest
  * loaded (`page`: its clock's shift to ours and when it left), also its TTFB, CLS and INP (its
  * slowest interaction the browser buffered, see `takeVitals`). Same names, values, ratings and
- * navigation types as web-vitals gives; attribution: the LCP's URL, INP's timing and load state
- * (not its target: the element is gone with the page).
+ * navigation types as web-vitals gives; attribution as web-vitals' but for the elements (gone with
+ * the page): LCP's URL and subparts, INP's type, timing breakdown and load state.
  */
 export function sendTakenVitals(
   ctx: RumContext,
