@@ -240,6 +240,9 @@ export function clsOf(shifts: readonly [number, number][]): number {
   return max;
 }
 
+/** A navigation entry, live or as a stored page's JSON (`activationStart` is not in TS's DOM yet). */
+type NavigationTimes = Partial<PerformanceNavigationTiming & { activationStart: number }>;
+
 /**
  * `web_vital` spans from entries the browser buffered (`takeVitals`), for what web-vitals never
  * watched: FCP and LCP of a page hidden before we started; and for a page closed before the rest
@@ -254,16 +257,7 @@ export function sendTakenVitals(
   taken: TakenVitals,
   page?: { shift: number; leftAt: number; navigation?: Record<string, unknown> },
 ): void {
-  const navigation = (page ? page.navigation : navigationEntry()) as
-    | {
-        type?: string;
-        responseStart?: number;
-        activationStart?: number;
-        domInteractive?: number;
-        domContentLoadedEventStart?: number;
-        domComplete?: number;
-      }
-    | undefined;
+  const navigation = (page ? page.navigation : navigationEntry()) as NavigationTimes | undefined;
   const activation = navigation?.activationStart || 0;
   const navigationType =
     activation > 0 ? 'prerender' : (navigation?.type ?? 'navigate').replace(/_/g, '-');
@@ -350,10 +344,7 @@ export function sendTakenVitals(
  * web-vitals' `getLoadState` from a navigation entry as plain data (a closed page's): where the
  * load was at `at`. A time not reached yet (0) is still ahead.
  */
-export function loadStateAt(
-  at: number,
-  n: { domInteractive?: number; domContentLoadedEventStart?: number; domComplete?: number } = {},
-): string {
+export function loadStateAt(at: number, n: NavigationTimes = {}): string {
   const reached = [n.domInteractive, n.domContentLoadedEventStart, n.domComplete];
   return (
     ['loading', 'dom-interactive', 'dom-content-loaded'][reached.findIndex((t) => !t || at < t)] ??
