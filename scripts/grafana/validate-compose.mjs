@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Static checks of docker-compose.yml (no Docker engine needed):
-//  1. it validates against the Compose Specification JSON schema (draft-07), taken from
-//     ../shared/schemas/compose-spec.json relative to the repo root (or $COMPOSE_SCHEMA);
+//  1. it validates against the Compose Specification JSON schema (draft-07), kept in the repo at
+//     schemas/compose-spec.json (or $COMPOSE_SCHEMA);
 //  2. every host path it bind-mounts exists, and so does every repo file a service runs
 //     (`node <file>`); demo/web/dist is a build output, so its source dir demo/web is checked;
 //     Every `build:` context exists with its Dockerfile, and so does every file the Dockerfile
@@ -29,8 +29,7 @@ import { shopIdentity } from '../lib/shop.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const file = resolve(process.argv[2] ?? join(root, 'docker-compose.yml'));
-const schemaPath =
-  process.env.COMPOSE_SCHEMA ?? resolve(root, '..', 'shared/schemas/compose-spec.json');
+const schemaPath = process.env.COMPOSE_SCHEMA ?? join(root, 'schemas/compose-spec.json');
 /** Build outputs the compose file mounts or points at -> the source dir checked instead. */
 const BUILD_OUTPUTS = { 'demo/web/dist': 'demo/web' };
 
@@ -41,7 +40,7 @@ const fail = (msg) => failures.push(msg);
 if (!existsSync(schemaPath)) {
   console.error(
     `FAIL: Compose Specification schema not found at ${schemaPath}\n` +
-      '  expected ../shared/schemas/compose-spec.json next to the repo (set COMPOSE_SCHEMA to override)',
+      '  expected schemas/compose-spec.json in the repo (set COMPOSE_SCHEMA to override)',
   );
   process.exit(1);
 }
